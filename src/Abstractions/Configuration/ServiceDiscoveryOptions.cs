@@ -1,0 +1,69 @@
+namespace TradingAgents.Actors.Configuration;
+
+/// <summary>
+/// The <c>service_discovery:</c> tree of the seed's ConfigMap <c>config.yaml</c>. Defaults are the
+/// seed's values. Bound by <c>ServiceDiscoveryConfigurationReader</c>, which accepts the seed's
+/// snake_case keys as written and reports every bad key at once.
+/// </summary>
+public sealed class ServiceDiscoveryOptions
+{
+    /// <summary>The configuration section that holds this tree.</summary>
+    public const string SectionName = "service_discovery";
+
+    /// <summary><c>namespace</c>: Kubernetes namespace watched for EndpointSlices. Default <c>trading-system</c>.</summary>
+    public string Namespace { get; set; } = "trading-system";
+
+    /// <summary><c>cache_ttl</c> (seconds): how long a near cache may serve a snapshot without a push. Default 30 s.</summary>
+    public TimeSpan CacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>default_timeout</c> (seconds): call timeout of services that set none. Default 30 s.</summary>
+    public TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>max_retries</c>: retries after the first attempt, each on another instance when one exists. Default 3.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary><c>load_balancing</c>: default policy and active health checks.</summary>
+    public LoadBalancingOptions LoadBalancing { get; set; } = new();
+
+    /// <summary><c>circuit_breaker</c>: per-endpoint, fleet-wide breaker.</summary>
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary><c>services</c>: logical services by name (<c>analysis-engine</c>, ...).</summary>
+    public Dictionary<string, ServiceOptions> Services { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary><c>monitoring</c>.</summary>
+    public MonitoringOptions Monitoring { get; set; } = new();
+
+    /// <summary><c>cache</c>.</summary>
+    public CacheOptions Cache { get; set; } = new();
+
+    /// <summary><c>kubernetes</c>: the EndpointSlice watcher.</summary>
+    public KubernetesDiscoveryOptions Kubernetes { get; set; } = new();
+
+    /// <summary>The options of <paramref name="service"/>, or defaults for a discovered service that is not configured.</summary>
+    public ServiceOptions GetService(string service) =>
+        Services.TryGetValue(service, out var options) ? options : ServiceOptions.Default;
+
+    /// <summary>The call timeout of <paramref name="service"/>: its own, else <see cref="DefaultTimeout"/>.</summary>
+    public TimeSpan GetTimeout(string service) => GetService(service).Timeout ?? DefaultTimeout;
+
+    /// <summary>The policy of <paramref name="service"/>: its own, else <see cref="LoadBalancingOptions.Algorithm"/>.</summary>
+    public string GetAlgorithm(string service) => GetService(service).Algorithm ?? LoadBalancing.Algorithm;
+
+    /// <summary>
+    /// The logical name for a Kubernetes service name: the configured service whose
+    /// <c>service_name</c> it is, else the Kubernetes name itself.
+    /// </summary>
+    public string GetLogicalName(string kubernetesServiceName)
+    {
+        foreach (var (logical, options) in Services)
+        {
+            if (string.Equals(options.ServiceName ?? logical, kubernetesServiceName, StringComparison.Ordinal))
+            {
+                return logical;
+            }
+        }
+
+        return kubernetesServiceName;
+    }
+}

@@ -1,0 +1,32 @@
+namespace TradingAgents.Actors.Configuration;
+
+/// <summary>One entry of the <c>services:</c> map.</summary>
+public sealed class ServiceOptions
+{
+    /// <summary>Settings of a service that is discovered but not configured.</summary>
+    public static ServiceOptions Default { get; } = new();
+
+    /// <summary><c>service_name</c>: the Kubernetes Service behind this logical name; defaults to the logical name.</summary>
+    public string? ServiceName { get; set; }
+
+    /// <summary><c>port</c>: the endpoint port to use (matched by number in EndpointSlices); null to match by <see cref="PortName"/> only.</summary>
+    public int? Port { get; set; }
+
+    /// <summary><c>port_name</c>: the EndpointSlice port name to use. Default <c>http</c>.</summary>
+    public string PortName { get; set; } = "http";
+
+    /// <summary><c>health_path</c>: path probed by health checks. Default <c>/health</c>.</summary>
+    public string HealthPath { get; set; } = "/health";
+
+    /// <summary><c>weight</c>: default weight of this service's endpoints. Default 1.</summary>
+    public int Weight { get; set; } = 1;
+
+    /// <summary><c>timeout</c> (seconds): call timeout; null for <c>default_timeout</c>.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary><c>algorithm</c>: policy override for this service; null for the default.</summary>
+    public string? Algorithm { get; set; }
+
+    /// <summary><c>endpoints</c>: static endpoints for the configuration source (local runs, hosts outside Kubernetes).</summary>
+    public List<StaticEndpointOptions> Endpoints { get; set; } = [];
+}

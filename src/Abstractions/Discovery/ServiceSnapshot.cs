@@ -1,0 +1,19 @@
+namespace TradingAgents.Actors.Discovery;
+
+/// <summary>A service grain's whole state at one instant, for APIs and dashboards.</summary>
+/// <param name="Service">Logical service name.</param>
+/// <param name="Known">False when the name is neither configured nor discovered.</param>
+/// <param name="Algorithm">Load-balancing policy in use (snake_case, as in configuration).</param>
+/// <param name="TakenAt">When the snapshot was taken.</param>
+/// <param name="Sources">Per source: version held and sync age.</param>
+/// <param name="Instances">Every endpoint of every source, de-duplicated by instance id.</param>
+/// <param name="SelectionsServed">Selections answered with an endpoint since activation.</param>
+[GenerateSerializer, Immutable, Alias("ta.ServiceSnapshot")]
+public sealed record ServiceSnapshot(
+    [property: Id(0)] string Service,
+    [property: Id(1)] bool Known,
+    [property: Id(2)] string Algorithm,
+    [property: Id(3)] DateTimeOffset TakenAt,
+    [property: Id(4)] IReadOnlyList<SourceSync> Sources,
+    [property: Id(5)] IReadOnlyList<InstanceSnapshot> Instances,
+    [property: Id(6)] long SelectionsServed);

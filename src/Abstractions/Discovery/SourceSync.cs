@@ -1,0 +1,15 @@
+namespace TradingAgents.Actors.Discovery;
+
+/// <summary>The last set a source delivered for a service, and how fresh it is.</summary>
+/// <param name="Source">Source name.</param>
+/// <param name="Version">Version of the set held.</param>
+/// <param name="EndpointCount">Endpoints in that set.</param>
+/// <param name="LastSyncedAt">When the source last confirmed the set with its origin.</param>
+/// <param name="AgeSeconds">Seconds between <paramref name="LastSyncedAt"/> and the snapshot.</param>
+[GenerateSerializer, Immutable, Alias("ta.SourceSync")]
+public sealed record SourceSync(
+    [property: Id(0)] string Source,
+    [property: Id(1)] long Version,
+    [property: Id(2)] int EndpointCount,
+    [property: Id(3)] DateTimeOffset LastSyncedAt,
+    [property: Id(4)] double AgeSeconds);
