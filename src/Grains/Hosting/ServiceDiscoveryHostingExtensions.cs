@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TradingAgents.Actors.Discovery;
+using TradingAgents.Actors.Health;
+
+namespace TradingAgents.Actors.Hosting;
+
+/// <summary>Registers the discovery grains' services in a silo.</summary>
+public static class ServiceDiscoveryHostingExtensions
+{
+    /// <summary>
+    /// Adds what the service and instance grains need: the endpoint catalog, the health probe and its
+    /// pooled HttpClient, and <see cref="TimeProvider.System"/> unless a clock is already registered.
+    /// Options (<c>ServiceDiscoveryOptions</c>) and endpoint sources are registered separately.
+    /// </summary>
+    public static ISiloBuilder AddServiceDiscoveryGrains(this ISiloBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddServiceDiscoveryGrains();
+        return builder;
+    }
+
+    /// <inheritdoc cref="AddServiceDiscoveryGrains(ISiloBuilder)"/>
+    public static IServiceCollection AddServiceDiscoveryGrains(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<EndpointCatalog>();
+        services.TryAddSingleton<HealthProbe>();
+        services.AddHttpClient(HealthProbe.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+            {
+                // Probes must see a replaced pod, not a pooled connection to its predecessor.
+                PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+                ConnectTimeout = TimeSpan.FromSeconds(5),
+                AllowAutoRedirect = false,
+                UseProxy = false,
+            });
+        return services;
+    }
+}
