@@ -37,6 +37,7 @@ internal sealed partial class InstanceGrain(
     private long _completedCalls;
     private long _sequence;
     private string? _lastChangeReason;
+    private long _breakerTransitionsSeen;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -92,26 +93,16 @@ internal sealed partial class InstanceGrain(
         _ewmaLatencyMs = _hasLatency ? (EwmaAlpha * latencyMs) + ((1 - EwmaAlpha) * _ewmaLatencyMs) : latencyMs;
         _hasLatency = true;
 
-        var changed = outcome.IsTrial
+        _ = outcome.IsTrial
             ? _breaker.ReleaseTrial(outcome.Success, outcome.Error)
             : _breaker.RecordOutcome(outcome.Success, outcome.Error);
-        if (changed)
-        {
-            OnBreakerChanged();
-        }
-
         await PushAsync().ConfigureAwait(true);
     }
 
     public async ValueTask<bool> TryAcquireTrialAsync()
     {
-        var transitionsBefore = _breaker.TransitionCount;
         var granted = _endpoint is not null && _breaker.TryAcquireTrial();
-        if (_breaker.TransitionCount != transitionsBefore)
-        {
-            OnBreakerChanged();
-        }
-
+        ObserveBreaker();
         if (granted && !IsTrialAvailable())
         {
             // Every slot is leased: tell the service grain now, and again when the oldest lease can
@@ -134,8 +125,11 @@ internal sealed partial class InstanceGrain(
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<InstanceDetails> GetDetailsAsync() =>
-        ValueTask.FromResult(new InstanceDetails(_service, _endpoint, CreateStatus(), _breaker.OpenUntil, _breaker.ActiveTrials, [.. _history]));
+    public ValueTask<InstanceDetails> GetDetailsAsync()
+    {
+        ObserveBreaker();
+        return ValueTask.FromResult(new InstanceDetails(_service, _endpoint, CreateStatus(), _breaker.OpenUntil, _breaker.ActiveTrials, [.. _history]));
+    }
 
     private async Task ProbeAsync(CancellationToken cancellationToken)
     {
@@ -164,8 +158,20 @@ internal sealed partial class InstanceGrain(
         }
     }
 
-    private void OnBreakerChanged()
+    /// <summary>
+    /// Records and reacts to breaker transitions since the last look. The breaker turns open into
+    /// half-open lazily, on whichever query comes first, so transitions are detected by count rather
+    /// than by the return value of one operation.
+    /// </summary>
+    private void ObserveBreaker()
     {
+        var transitions = _breaker.TransitionCount;
+        if (transitions == _breakerTransitionsSeen)
+        {
+            return;
+        }
+
+        _breakerTransitionsSeen = transitions;
         if (_breaker.LastTransition is { } transition)
         {
             Record($"circuit {transition.From} -> {transition.To}", transition.Reason);
@@ -197,11 +203,7 @@ internal sealed partial class InstanceGrain(
             return;
         }
 
-        if (_breaker.Update())
-        {
-            OnBreakerChanged();
-        }
-
+        _breaker.Update();
         await PushAsync().ConfigureAwait(true);
     }
 
@@ -222,6 +224,7 @@ internal sealed partial class InstanceGrain(
 
     private Task PushAsync()
     {
+        ObserveBreaker();
         _sequence++;
         return GrainFactory.GetGrain<IServiceGrain>(_service).OnInstanceChangedAsync(CreateStatus()).AsTask();
     }
