@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TradingAgents.Actors.CircuitBreaking;
 using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Health;
 
@@ -15,6 +16,7 @@ namespace TradingAgents.Actors.Grains;
 internal sealed partial class InstanceGrain(
     IOptionsMonitor<ServiceDiscoveryOptions> options,
     HealthProbe probe,
+    DiscoveryInstruments instruments,
     TimeProvider timeProvider,
     ILogger<InstanceGrain> logger) : Grain, IInstanceGrain
 {
@@ -147,6 +149,7 @@ internal sealed partial class InstanceGrain(
             return;
         }
 
+        instruments.HealthChecked(_service, _instanceId, result.Success);
         if (_health.Record(result.Success))
         {
             var reason = result.Success

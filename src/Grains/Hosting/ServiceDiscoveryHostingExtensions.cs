@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Health;
 
@@ -9,7 +10,7 @@ namespace TradingAgents.Actors.Hosting;
 public static class ServiceDiscoveryHostingExtensions
 {
     /// <summary>
-    /// Adds what the service and instance grains need: the endpoint catalog, the health probe and its
+    /// Adds what the service and instance grains need: the endpoint catalog, the state board and instruments, the health probe and its
     /// pooled HttpClient, and <see cref="TimeProvider.System"/> unless a clock is already registered.
     /// Options (<c>ServiceDiscoveryOptions</c>) and endpoint sources are registered separately.
     /// </summary>
@@ -25,7 +26,10 @@ public static class ServiceDiscoveryHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
         services.TryAddSingleton<EndpointCatalog>();
+        services.TryAddSingleton<ServiceStateBoard>();
+        services.TryAddSingleton<DiscoveryInstruments>();
         services.TryAddSingleton<HealthProbe>();
         services.AddHttpClient(HealthProbe.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
