@@ -201,11 +201,11 @@ public static partial class ServiceDiscoveryConfigurationReader
             return (child.Path, text);
         }
 
-        /// <summary>The accepted key within two edits of <paramref name="key"/>, to name the likely typo.</summary>
+        /// <summary>The accepted key closest to <paramref name="key"/> within a few edits (more for longer keys), to name the likely typo.</summary>
         private static string? ClosestKey(string key, string[] keys)
         {
             string? best = null;
-            var bestDistance = 3;
+            var bestDistance = key.Length >= 8 ? 4 : 3;
             foreach (var candidate in keys)
             {
                 var distance = EditDistance(key.ToLowerInvariant(), candidate);
