@@ -160,6 +160,30 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(500), result.Options.LoadBalancing.HealthCheck.Timeout);
     }
 
+    [Fact]
+    public void Read_YamlNullsAndEmptyValues_LeaveOptionalSettingsUnset()
+    {
+        var result = _files.ReadBody("""
+              kubernetes:
+                kubeconfig: ~
+                context:
+              services:
+                data-service:
+                  timeout: null
+                  algorithm:
+                  endpoints: ~
+              cache: null
+            """);
+
+        Assert.Empty(result.Errors);
+        Assert.Null(result.Options.Kubernetes.Kubeconfig);
+        Assert.Null(result.Options.Kubernetes.Context);
+        Assert.Null(result.Options.Services["data-service"].Timeout);
+        Assert.Null(result.Options.Services["data-service"].Algorithm);
+        Assert.Empty(result.Options.Services["data-service"].Endpoints);
+        Assert.Equal(1000, result.Options.Cache.MaxSize);
+    }
+
     [Theory]
     [InlineData("max_retry: 3", "service_discovery:max_retry: unknown key; did you mean 'max_retries'? (expected one of namespace, cache_ttl, default_timeout, max_retries, load_balancing, circuit_breaker, services, monitoring, cache, kubernetes)")]
     [InlineData("circuit_breaker:\n    failure_treshold: 5", "service_discovery:circuit_breaker:failure_treshold: unknown key; did you mean 'failure_threshold'? (expected one of failure_threshold, recovery_timeout, half_open_max_calls)")]
