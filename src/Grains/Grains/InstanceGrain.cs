@@ -242,9 +242,9 @@ internal sealed partial class InstanceGrain(
         }
     }
 
-    [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: circuit {From} -> {To} ({Reason})")]
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: circuit {From} -> {To} ({Reason})")]
     private static partial void LogCircuitChanged(ILogger logger, string service, string instanceId, CircuitState from, CircuitState to, string reason);
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: health {State} ({Reason})")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: health {State} ({Reason})")]
     private static partial void LogHealthChanged(ILogger logger, string service, string instanceId, HealthState state, string reason);
 }

@@ -334,4 +334,22 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         Assert.Equal(EndpointConditions.ReadyToServe, instance.Conditions);
         Assert.Equal(["test"], instance.Sources);
     }
+
+    [Fact]
+    public async Task SelectAsync_EndpointsFromTheConfigurationSource_AreAllSelectable()
+    {
+        var expected = fixture.ConfiguredPorts.Select(p => $"127.0.0.1:{p}").ToArray();
+        await Eventually.MatchAsync(
+            () => Grain(ConfiguredService).GetSnapshotAsync().AsTask(),
+            s => s.Instances.Count == expected.Length,
+            "the configuration source to deliver the configured endpoints");
+
+        var picked = await SelectManyAsync(ConfiguredService, 30);
+
+        Assert.All(expected, id => Assert.Equal(10, picked.Count(p => p == id)));
+        var snapshot = await Grain(ConfiguredService).GetSnapshotAsync();
+        Assert.Equal("round_robin", snapshot.Algorithm);
+        Assert.Equal("configuration", Assert.Single(snapshot.Sources).Source);
+        Assert.Equal("zone-b", snapshot.Instances.Single(i => i.Port == fixture.ConfiguredPorts[2]).Zone);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -17,6 +18,14 @@ public sealed class DiscoveryClusterFixture : IAsyncLifetime
 {
     public const string RoundRobinService = "rr-service";
 
+    /// <summary>A service whose endpoints come from configuration only, through the configuration source.</summary>
+    public const string ConfiguredService = "configured-service";
+
+    private readonly List<TestBackend> _backends = [];
+
+    /// <summary>Ports of <see cref="ConfiguredService"/>'s static endpoints: real backends, so probes pass whatever the clock does.</summary>
+    public int[] ConfiguredPorts => [.. _backends.Select(b => b.Port)];
+
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
@@ -25,6 +34,21 @@ public sealed class DiscoveryClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        for (var i = 0; i < 3; i++)
+        {
+            _backends.Add(await TestBackend.StartAsync());
+        }
+
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["service_discovery:services:configured-service:algorithm"] = "round_robin",
+                ["service_discovery:services:configured-service:endpoints:0"] = $"127.0.0.1:{ConfiguredPorts[0]}",
+                ["service_discovery:services:configured-service:endpoints:1"] = $"127.0.0.1:{ConfiguredPorts[1]}",
+                ["service_discovery:services:configured-service:endpoints:2:address"] = $"127.0.0.1:{ConfiguredPorts[2]}",
+                ["service_discovery:services:configured-service:endpoints:2:zone"] = "zone-b",
+            })
+            .Build();
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureSilo((_, silo) =>
         {
@@ -38,7 +62,7 @@ public sealed class DiscoveryClusterFixture : IAsyncLifetime
                 options.Services[RoundRobinService] = new ServiceOptions { Algorithm = LoadBalancingAlgorithms.RoundRobin };
                 options.Services["configured-empty"] = new ServiceOptions();
             });
-            silo.AddServiceDiscoveryGrains();
+            silo.AddServiceDiscovery(configuration);
         });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
@@ -48,6 +72,10 @@ public sealed class DiscoveryClusterFixture : IAsyncLifetime
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
+        foreach (var backend in _backends)
+        {
+            await backend.DisposeAsync();
+        }
     }
 
     /// <summary>Publishes a set through every silo's catalog, as every silo's sources would.</summary>
