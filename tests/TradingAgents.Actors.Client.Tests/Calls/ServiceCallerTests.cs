@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Polly.Timeout;
+using TradingAgents.Actors.Client.Hosting;
 using TradingAgents.Actors.Client.Calls;
 using TradingAgents.Actors.Client.TradingAgents;
 using TradingAgents.Actors.Discovery;
@@ -206,6 +208,29 @@ public sealed class ServiceCallerTests(ClientClusterFixture fixture)
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal(4, backends[0].TotalRequests + backends[1].TotalRequests);
         Assert.Equal(new ServiceCallCountsView(1, 1, 3, 1.0), ServiceCallCountsView.Of(client.Metrics.Snapshot().For(service)));
+    }
+
+    [Fact]
+    public async Task SendAsync_RetriesOfAFailingGet_WaitExponentialBackoffOnTheInjectedClock()
+    {
+        const string service = "caller-backoff";
+        await using var backends = await Backends.StartAsync(DemoServiceKind.DataService, 1, service);
+        await fixture.PublishAsync(service, backends.All);
+        await using var client = new ClientHost(fixture, services => services.Configure<TradingAgentsClientOptions>(o => o.RetryBaseDelay = TimeSpan.FromSeconds(1)));
+        backends[0].Faults.ErrorRate = 1.0;
+
+        var call = client.Caller.SendAsync(service, HttpMethod.Get, StockPath);
+        foreach (var seconds in new[] { 1, 2, 4 })
+        {
+            var delay = TimeSpan.FromSeconds(seconds);
+            await client.Time.WhenTimerCreatedAsync(delay);
+            client.Time.Advance(delay);
+        }
+
+        using var response = await call.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(4, backends[0].TotalRequests);
+        Assert.Equal(3, client.Metrics.Snapshot().For(service).Retries);
     }
 
     [Theory]

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using TradingAgents.Actors.Client.Calls;
 using TradingAgents.Actors.Client.Hosting;
 using TradingAgents.Actors.Client.Metrics;
@@ -34,7 +33,7 @@ public sealed class ClientHost : IAsyncDisposable
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    public TimerWatchingTimeProvider Time { get; } = new();
 
     public IServiceProvider Services => _services;
 
