@@ -26,6 +26,7 @@ public static class GatewayApp
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Orleans"] = "Warning",
         ["Logging:LogLevel:Yarp"] = "Warning",
+        ["Logging:LogLevel:Polly"] = "Warning",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
     };
 
