@@ -5,6 +5,8 @@ using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Hosting;
 using TradingAgents.Actors.Silo.Api;
 using TradingAgents.Actors.Silo.Gateway;
+using TradingAgents.Actors.Silo.Observability;
+using TradingAgents.Actors.Silo.StatusPage;
 
 namespace TradingAgents.Actors.Silo.Hosting;
 
@@ -56,6 +58,7 @@ public static class GatewayApp
         builder.Services.AddServiceDiscoveryOptions(builder.Configuration);
         builder.Services.AddOptions<DashboardAccessOptions>().Bind(builder.Configuration.GetSection(DashboardAccessOptions.SectionName));
         builder.Services.AddGateway(builder.Configuration);
+        builder.Services.AddTradingAgentsObservability(builder.Configuration);
         builder.UseOrleans(silo => silo
             .AddGatewaySilo(builder.Configuration)
             .AddConfigurationEndpointSource());
@@ -75,6 +78,8 @@ public static class GatewayApp
             static branch => branch.UseMiddleware<DashboardAccessMiddleware>());
         app.MapGatewayHealth();
         app.MapDiscoveryApi();
+        app.MapDiscoveryStatusPage();
+        app.MapTradingAgentsObservability();
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapGateway();
         return app;
