@@ -22,6 +22,13 @@ public static class ObservabilityExtensions
     ];
 
     /// <summary>
+    /// Bucket bounds (seconds) of <c>service_call_duration_seconds</c>: from a 5 ms cache read up to
+    /// analysis-engine's 300 s timeout. The SDK's default bounds are for milliseconds.
+    /// </summary>
+    public static IReadOnlyList<double> CallDurationBuckets { get; } =
+        [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+    /// <summary>
     /// Adds OpenTelemetry metrics with the Prometheus exporter, the gateway's call instruments and
     /// failure window (replacing the no-op <see cref="IGatewayObserver"/>), and the <c>Metrics</c>
     /// options (validated at start-up). Counters get <c>_total</c> and second-valued instruments
@@ -44,10 +51,14 @@ public static class ObservabilityExtensions
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(DiscoveryInstruments.MeterName)
             .AddMeter([.. FrameworkMeters])
+            .AddView(Client.Metrics.ClientInstruments.CallDurationName, new ExplicitBucketHistogramConfiguration { Boundaries = [.. CallDurationBuckets] })
             .AddPrometheusExporter(options =>
             {
                 options.ScrapeEndpointPath = MetricsOptions.Path;
                 options.ScopeInfoEnabled = false;
+
+                // Scrapes come every 15-30 s; a cached response would hide what just happened.
+                options.ScrapeResponseCacheDurationMilliseconds = 0;
                 options.TargetInfoEnabled = false;
             }));
         return services;
