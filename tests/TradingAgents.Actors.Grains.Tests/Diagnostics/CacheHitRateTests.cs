@@ -29,7 +29,11 @@ public sealed class CacheHitRateTests(DiscoveryClusterFixture fixture)
     public async Task CacheHitRate_HalfOpenTrialLease_IsAMiss()
     {
         var service = $"cache-trial-{Guid.NewGuid():N}";
-        var (a, b) = (Ready(9311), Ready(9312));
+        // Real backends that pass their health checks: the breaker's 30 s would otherwise also be
+        // enough probe failures to make both instances unhealthy.
+        await using var backendA = await TestBackend.StartAsync();
+        await using var backendB = await TestBackend.StartAsync();
+        var (a, b) = (Ready(backendA.Port), Ready(backendB.Port));
         await fixture.PublishAsync(service, 1, a, b);
         var grain = fixture.Client.GetGrain<IServiceGrain>(service);
         Assert.Equal(SelectionStatus.Selected, (await grain.SelectAsync()).Status);
