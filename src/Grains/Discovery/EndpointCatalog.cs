@@ -15,7 +15,7 @@ namespace TradingAgents.Actors.Discovery;
 public sealed partial class EndpointCatalog(
     IGrainFactory grainFactory,
     IOptionsMonitor<ServiceDiscoveryOptions> options,
-    ILogger<EndpointCatalog> logger)
+    ILogger<EndpointCatalog> logger) : IEndpointSetPublisher
 {
     private readonly ConcurrentDictionary<string, ServiceEntry> _services = new(StringComparer.Ordinal);
 
