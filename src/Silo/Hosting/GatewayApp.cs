@@ -84,6 +84,11 @@ public static class GatewayApp
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (args.Contains(DemoMode.Switch, StringComparer.Ordinal))
+        {
+            return await DemoMode.RunAsync(args).ConfigureAwait(false);
+        }
+
         var app = Build(CreateBuilder(args));
         await app.RunAsync().ConfigureAwait(false);
         return 0;
