@@ -26,7 +26,7 @@ public static partial class ServiceDiscoveryConfigurationReader
             if (section.Value is { } value)
             {
                 // "load_balancing:" with nothing after it is an empty map; anything else is a misplaced value.
-                if (!string.IsNullOrWhiteSpace(value))
+                if (!IsEmpty(value))
                 {
                     Error(section.Path, keys is null ? $"expected a map, found '{value}'" : $"expected a map of {string.Join(", ", keys)}; found '{value}'");
                 }
@@ -50,10 +50,10 @@ public static partial class ServiceDiscoveryConfigurationReader
             return true;
         }
 
-        public int? Int(IConfigurationSection section, string key, int min, int max = int.MaxValue)
+        public int? Int(IConfigurationSection section, string key, int min, int max = int.MaxValue, bool optional = false)
         {
-            var (path, text) = Scalar(section, key);
-            if (text is null)
+            var (path, text) = Scalar(section, key, optional);
+            if (string.IsNullOrEmpty(text))
             {
                 return null;
             }
@@ -73,10 +73,10 @@ public static partial class ServiceDiscoveryConfigurationReader
             return value;
         }
 
-        public TimeSpan? Seconds(IConfigurationSection section, string key)
+        public TimeSpan? Seconds(IConfigurationSection section, string key, bool optional = false)
         {
-            var (path, text) = Scalar(section, key);
-            if (text is null)
+            var (path, text) = Scalar(section, key, optional);
+            if (string.IsNullOrEmpty(text))
             {
                 return null;
             }
@@ -129,10 +129,15 @@ public static partial class ServiceDiscoveryConfigurationReader
 
         public string? NonEmptyString(IConfigurationSection section, string key) => Scalar(section, key).Text;
 
-        public string? DnsLabel(IConfigurationSection section, string key)
+        public string? DnsLabel(IConfigurationSection section, string key, bool optional = false)
         {
-            var (path, text) = Scalar(section, key);
-            if (text is not null && !IsDnsLabel(text))
+            var (path, text) = Scalar(section, key, optional);
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+
+            if (!IsDnsLabel(text))
             {
                 Error(path, $"'{text}' is not a lowercase DNS label (a-z, 0-9, '-', at most 63 characters)");
                 return null;
@@ -153,13 +158,18 @@ public static partial class ServiceDiscoveryConfigurationReader
             return text;
         }
 
-        public string? Algorithm(IConfigurationSection section, string key) =>
-            OneOf(section, key, LoadBalancingAlgorithms.All, "algorithm");
+        public string? Algorithm(IConfigurationSection section, string key, bool optional = false) =>
+            OneOf(section, key, LoadBalancingAlgorithms.All, "algorithm", optional);
 
-        public string? OneOf(IConfigurationSection section, string key, IReadOnlyList<string> accepted, string what)
+        public string? OneOf(IConfigurationSection section, string key, IReadOnlyList<string> accepted, string what, bool optional = false)
         {
-            var (path, text) = Scalar(section, key);
-            if (text is not null && !accepted.Contains(text, StringComparer.Ordinal))
+            var (path, text) = Scalar(section, key, optional);
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+
+            if (!accepted.Contains(text, StringComparer.Ordinal))
             {
                 Error(path, $"'{text}' is not a known {what}; expected one of {string.Join(", ", accepted)}");
                 return null;
@@ -174,9 +184,17 @@ public static partial class ServiceDiscoveryConfigurationReader
             && text[^1] != '-'
             && text.All(static c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 
+        /// <summary>True for an empty value or a YAML null (<c>~</c>, <c>null</c>), which the YAML provider hands over as text.</summary>
+        public static bool IsEmpty(string? value) =>
+            string.IsNullOrWhiteSpace(value) || value.Trim() is "~" or "null" or "Null" or "NULL";
+
         public static bool IsHost(string host) => Uri.CheckHostName(host) != UriHostNameType.Unknown;
 
-        /// <summary>The trimmed value of <paramref name="key"/>; null when the key is absent, or when it is empty or a map (both reported).</summary>
+        /// <summary>
+        /// The trimmed value of <paramref name="key"/>; null when the key is absent or a map (reported). An
+        /// empty value or a YAML null (<c>~</c>, <c>null</c>) gives empty text when <paramref name="allowEmpty"/>,
+        /// else null and an error.
+        /// </summary>
         private (string Path, string? Text) Scalar(IConfigurationSection section, string key, bool allowEmpty = false)
         {
             var child = section.GetSection(key);
@@ -191,7 +209,7 @@ public static partial class ServiceDiscoveryConfigurationReader
                 return (child.Path, null);
             }
 
-            var text = child.Value.Trim();
+            var text = IsEmpty(child.Value) ? string.Empty : child.Value.Trim();
             if (text.Length == 0 && !allowEmpty)
             {
                 Error(child.Path, "has no value");
@@ -201,11 +219,11 @@ public static partial class ServiceDiscoveryConfigurationReader
             return (child.Path, text);
         }
 
-        /// <summary>The accepted key within two edits of <paramref name="key"/>, to name the likely typo.</summary>
+        /// <summary>The accepted key closest to <paramref name="key"/> within a few edits (more for longer keys), to name the likely typo.</summary>
         private static string? ClosestKey(string key, string[] keys)
         {
             string? best = null;
-            var bestDistance = 3;
+            var bestDistance = key.Length >= 8 ? 4 : 3;
             foreach (var candidate in keys)
             {
                 var distance = EditDistance(key.ToLowerInvariant(), candidate);

@@ -36,13 +36,13 @@ public static partial class ServiceDiscoveryConfigurationReader
                 continue;
             }
 
-            service.ServiceName = reader.DnsLabel(entry, "service_name");
-            service.Port = reader.Int(entry, "port", min: 1, max: 65535);
+            service.ServiceName = reader.DnsLabel(entry, "service_name", optional: true);
+            service.Port = reader.Int(entry, "port", min: 1, max: 65535, optional: true);
             service.PortName = reader.NonEmptyString(entry, "port_name") ?? service.PortName;
             service.HealthPath = reader.Path(entry, "health_path") ?? service.HealthPath;
             service.Weight = reader.Int(entry, "weight", min: 1) ?? service.Weight;
-            service.Timeout = reader.Seconds(entry, "timeout");
-            service.Algorithm = reader.Algorithm(entry, "algorithm");
+            service.Timeout = reader.Seconds(entry, "timeout", optional: true);
+            service.Algorithm = reader.Algorithm(entry, "algorithm", optional: true);
             ReadEndpoints(reader, entry.GetSection("endpoints"), service.Endpoints);
 
             var kubernetesName = service.ServiceName ?? name;
@@ -56,7 +56,7 @@ public static partial class ServiceDiscoveryConfigurationReader
 
     private static void ReadEndpoints(SectionReader reader, IConfigurationSection section, List<StaticEndpointOptions> endpoints)
     {
-        if (!section.Exists() || (section.Value is { } text && string.IsNullOrWhiteSpace(text)))
+        if (!section.Exists() || (section.Value is { } text && SectionReader.IsEmpty(text)))
         {
             return;
         }
@@ -115,7 +115,7 @@ public static partial class ServiceDiscoveryConfigurationReader
         var errorsBefore = reader.Errors.Count;
         var zone = reader.String(entry, "zone");
         var node = reader.String(entry, "node");
-        var weight = reader.Int(entry, "weight", min: 1);
+        var weight = reader.Int(entry, "weight", min: 1, optional: true);
         var address = entry.GetSection("address");
         string? host = null;
         int? port = null;
