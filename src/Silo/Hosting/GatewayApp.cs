@@ -25,6 +25,8 @@ public static class GatewayApp
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Orleans"] = "Warning",
+        // Its first check after start-up reports a bogus multi-minute stall.
+        ["Logging:LogLevel:Orleans.Runtime.Watchdog"] = "Error",
         ["Logging:LogLevel:Yarp"] = "Warning",
         ["Logging:LogLevel:Polly"] = "Warning",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
