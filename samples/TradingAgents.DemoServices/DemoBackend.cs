@@ -173,7 +173,11 @@ public sealed class DemoBackend : IAsyncDisposable
     }
 
     /// <summary>Completes as soon as at least <paramref name="count"/> API requests are in flight at once.</summary>
-    /// <remarks>Lets a test wait for requests to arrive (for example at a hung instance) without sleeping.</remarks>
+    /// <remarks>
+    /// Lets a test wait for requests to arrive (for example at a hung instance) without sleeping. A request
+    /// counts as in flight only once its added-latency timer is armed, so advancing a fake
+    /// <see cref="DemoBackendOptions.TimeProvider"/> after this completes releases it.
+    /// </remarks>
     public Task WhenInFlightAtLeastAsync(int count, CancellationToken cancellationToken = default) =>
         _counters.WhenInFlightAtLeastAsync(count, cancellationToken);
 

@@ -38,10 +38,15 @@ internal sealed class FaultInjection(
             return;
         }
 
+        // The latency timer is armed before the request counts as in flight, so a test that waits for
+        // in-flight requests and then advances a fake clock never advances it too early.
+        var hang = faults.WhenReleased();
+        var latency = faults.AddedLatency;
+        var delay = hang.IsCompleted && latency > TimeSpan.Zero ? Task.Delay(latency, timeProvider, context.RequestAborted) : null;
         counters.Enter();
         try
         {
-            if (!await DelayAsync(context.RequestAborted).ConfigureAwait(false))
+            if (!await WaitAsync(hang, delay, context.RequestAborted).ConfigureAwait(false))
             {
                 return;
             }
@@ -65,15 +70,22 @@ internal sealed class FaultInjection(
     }
 
     /// <summary>Waits out a hang and the added latency; false when the client gave up meanwhile.</summary>
-    private async Task<bool> DelayAsync(CancellationToken requestAborted)
+    private async Task<bool> WaitAsync(Task hang, Task? delay, CancellationToken requestAborted)
     {
         try
         {
-            await faults.WhenReleased().WaitAsync(requestAborted).ConfigureAwait(false);
-            var latency = faults.AddedLatency;
-            if (latency > TimeSpan.Zero)
+            if (!hang.IsCompleted)
             {
-                await Task.Delay(latency, timeProvider, requestAborted).ConfigureAwait(false);
+                await hang.WaitAsync(requestAborted).ConfigureAwait(false);
+
+                // Latency counts from the release of a hang.
+                var latency = faults.AddedLatency;
+                delay = latency > TimeSpan.Zero ? Task.Delay(latency, timeProvider, requestAborted) : null;
+            }
+
+            if (delay is not null)
+            {
+                await delay.ConfigureAwait(false);
             }
 
             return true;

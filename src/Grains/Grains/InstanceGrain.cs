@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TradingAgents.Actors.CircuitBreaking;
 using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Health;
 
@@ -15,6 +16,7 @@ namespace TradingAgents.Actors.Grains;
 internal sealed partial class InstanceGrain(
     IOptionsMonitor<ServiceDiscoveryOptions> options,
     HealthProbe probe,
+    DiscoveryInstruments instruments,
     TimeProvider timeProvider,
     ILogger<InstanceGrain> logger) : Grain, IInstanceGrain
 {
@@ -37,6 +39,7 @@ internal sealed partial class InstanceGrain(
     private long _completedCalls;
     private long _sequence;
     private string? _lastChangeReason;
+    private long _breakerTransitionsSeen;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -92,26 +95,16 @@ internal sealed partial class InstanceGrain(
         _ewmaLatencyMs = _hasLatency ? (EwmaAlpha * latencyMs) + ((1 - EwmaAlpha) * _ewmaLatencyMs) : latencyMs;
         _hasLatency = true;
 
-        var changed = outcome.IsTrial
+        _ = outcome.IsTrial
             ? _breaker.ReleaseTrial(outcome.Success, outcome.Error)
             : _breaker.RecordOutcome(outcome.Success, outcome.Error);
-        if (changed)
-        {
-            OnBreakerChanged();
-        }
-
         await PushAsync().ConfigureAwait(true);
     }
 
     public async ValueTask<bool> TryAcquireTrialAsync()
     {
-        var transitionsBefore = _breaker.TransitionCount;
         var granted = _endpoint is not null && _breaker.TryAcquireTrial();
-        if (_breaker.TransitionCount != transitionsBefore)
-        {
-            OnBreakerChanged();
-        }
-
+        ObserveBreaker();
         if (granted && !IsTrialAvailable())
         {
             // Every slot is leased: tell the service grain now, and again when the oldest lease can
@@ -134,8 +127,11 @@ internal sealed partial class InstanceGrain(
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<InstanceDetails> GetDetailsAsync() =>
-        ValueTask.FromResult(new InstanceDetails(_service, _endpoint, CreateStatus(), _breaker.OpenUntil, _breaker.ActiveTrials, [.. _history]));
+    public ValueTask<InstanceDetails> GetDetailsAsync()
+    {
+        ObserveBreaker();
+        return ValueTask.FromResult(new InstanceDetails(_service, _endpoint, CreateStatus(), _breaker.OpenUntil, _breaker.ActiveTrials, [.. _history]));
+    }
 
     private async Task ProbeAsync(CancellationToken cancellationToken)
     {
@@ -153,6 +149,7 @@ internal sealed partial class InstanceGrain(
             return;
         }
 
+        instruments.HealthChecked(_service, _instanceId, result.Success);
         if (_health.Record(result.Success))
         {
             var reason = result.Success
@@ -164,8 +161,20 @@ internal sealed partial class InstanceGrain(
         }
     }
 
-    private void OnBreakerChanged()
+    /// <summary>
+    /// Records and reacts to breaker transitions since the last look. The breaker turns open into
+    /// half-open lazily, on whichever query comes first, so transitions are detected by count rather
+    /// than by the return value of one operation.
+    /// </summary>
+    private void ObserveBreaker()
     {
+        var transitions = _breaker.TransitionCount;
+        if (transitions == _breakerTransitionsSeen)
+        {
+            return;
+        }
+
+        _breakerTransitionsSeen = transitions;
         if (_breaker.LastTransition is { } transition)
         {
             Record($"circuit {transition.From} -> {transition.To}", transition.Reason);
@@ -197,11 +206,7 @@ internal sealed partial class InstanceGrain(
             return;
         }
 
-        if (_breaker.Update())
-        {
-            OnBreakerChanged();
-        }
-
+        _breaker.Update();
         await PushAsync().ConfigureAwait(true);
     }
 
@@ -222,6 +227,7 @@ internal sealed partial class InstanceGrain(
 
     private Task PushAsync()
     {
+        ObserveBreaker();
         _sequence++;
         return GrainFactory.GetGrain<IServiceGrain>(_service).OnInstanceChangedAsync(CreateStatus()).AsTask();
     }
@@ -236,9 +242,9 @@ internal sealed partial class InstanceGrain(
         }
     }
 
-    [LoggerMessage(EventId = 1300, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: circuit {From} -> {To} ({Reason})")]
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: circuit {From} -> {To} ({Reason})")]
     private static partial void LogCircuitChanged(ILogger logger, string service, string instanceId, CircuitState from, CircuitState to, string reason);
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: health {State} ({Reason})")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: health {State} ({Reason})")]
     private static partial void LogHealthChanged(ILogger logger, string service, string instanceId, HealthState state, string reason);
 }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.LoadBalancing;
 
@@ -15,6 +16,8 @@ namespace TradingAgents.Actors.Grains;
 /// </summary>
 internal sealed partial class ServiceGrain(
     EndpointCatalog catalog,
+    ServiceStateBoard board,
+    DiscoveryInstruments instruments,
     IOptionsMonitor<ServiceDiscoveryOptions> options,
     TimeProvider timeProvider,
     ILogger<ServiceGrain> logger) : Grain, IServiceGrain
@@ -30,7 +33,9 @@ internal sealed partial class ServiceGrain(
     private bool _known;
     private long _selectionsServed;
 
-    private string Service => this.GetPrimaryKeyString();
+    private string? _service;
+
+    private string Service => _service ??= this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -64,12 +69,12 @@ internal sealed partial class ServiceGrain(
         if (!_known)
         {
             DeactivateOnIdle();
-            return Selection.Failed(SelectionStatus.UnknownService, $"Service '{Service}' is neither configured nor discovered.");
+            return Fail(SelectionStatus.UnknownService, $"Service '{Service}' is neither configured nor discovered.");
         }
 
         if (_ordered.Length == 0)
         {
-            return Selection.Failed(SelectionStatus.NoEndpoints, $"Service '{Service}' is known but no source lists any endpoint for it.");
+            return Fail(SelectionStatus.NoEndpoints, $"Service '{Service}' is known but no source lists any endpoint for it.");
         }
 
         EnsurePolicy();
@@ -100,7 +105,7 @@ internal sealed partial class ServiceGrain(
 
         if (count == 0)
         {
-            return Selection.Failed(SelectionStatus.NoneSelectable, DescribeNoneSelectable(excluded));
+            return Fail(SelectionStatus.NoneSelectable, DescribeNoneSelectable(excluded));
         }
 
         var picked = _policy.Pick(_candidates.AsSpan(0, count));
@@ -123,6 +128,7 @@ internal sealed partial class ServiceGrain(
                 if (update.SyncedAt > held.SyncedAt)
                 {
                     _sources[update.Source] = held with { SyncedAt = update.SyncedAt };
+                    PublishState();
                 }
 
                 return ApplyResult.AlreadyCurrent;
@@ -141,6 +147,11 @@ internal sealed partial class ServiceGrain(
             DeactivateOnIdle();
         }
 
+        return ValueTask.FromResult(BuildSnapshot());
+    }
+
+    private ServiceSnapshot BuildSnapshot()
+    {
         var now = timeProvider.GetUtcNow();
         var sources = _sources.Values
             .OrderBy(s => s.Source, StringComparer.Ordinal)
@@ -148,7 +159,16 @@ internal sealed partial class ServiceGrain(
             .ToList();
         var instances = _ordered.Select(ToSnapshot).ToList();
         var algorithm = _known ? options.CurrentValue.GetAlgorithm(Service) : string.Empty;
-        return ValueTask.FromResult(new ServiceSnapshot(Service, _known, algorithm, now, sources, instances, _selectionsServed));
+        return new ServiceSnapshot(Service, _known, algorithm, now, sources, instances, _selectionsServed);
+    }
+
+    /// <summary>Refreshes this service on the silo's state board (gauges, status page); only on state changes, never per selection.</summary>
+    private void PublishState()
+    {
+        if (_known)
+        {
+            board.Publish(BuildSnapshot());
+        }
     }
 
     public ValueTask OnInstanceChangedAsync(InstanceStatus status)
@@ -156,13 +176,18 @@ internal sealed partial class ServiceGrain(
         ArgumentNullException.ThrowIfNull(status);
         if (_instances.TryGetValue(status.InstanceId, out var entry))
         {
-            var before = entry.GetNotSelectableReason();
+            var (before, circuit, health) = (entry.GetNotSelectableReason(), entry.Circuit, entry.Health);
             if (entry.Apply(status))
             {
                 var after = entry.GetNotSelectableReason();
                 if (before != after)
                 {
                     LogSelectabilityChanged(logger, Service, status.InstanceId, after ?? "selectable", status.LastChangeReason ?? "-");
+                }
+
+                if (before != after || circuit != entry.Circuit || health != entry.Health)
+                {
+                    PublishState();
                 }
             }
         }
@@ -173,13 +198,21 @@ internal sealed partial class ServiceGrain(
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _reconcileTimer?.Dispose();
+        board.Withdraw(Service);
         return Task.CompletedTask;
+    }
+
+    private Selection Fail(SelectionStatus status, string reason)
+    {
+        instruments.SelectionFailed(Service, status);
+        return Selection.Failed(status, reason);
     }
 
     private Selection Select(InstanceEntry entry, bool isTrial)
     {
         entry.OnSelected();
         _selectionsServed++;
+        instruments.Selected(Service, entry.InstanceId);
         var endpoint = entry.Endpoint;
         return Selection.Of(new SelectedEndpoint(Service, entry.InstanceId, endpoint.Host, endpoint.Port, endpoint.Zone, endpoint.NodeName, isTrial));
     }
@@ -324,6 +357,7 @@ internal sealed partial class ServiceGrain(
         work.AddRange(removed.Select(id => GrainFactory.GetGrain<IInstanceGrain>(InstanceKey.Format(Service, id)).RetireAsync().AsTask()));
         work.AddRange(changed.Select(ConfigureInstanceAsync));
         await Task.WhenAll(work).ConfigureAwait(true);
+        PublishState();
         if (removed.Count > 0 || changed.Count > 0)
         {
             LogInstancesReconciled(logger, Service, _ordered.Length, changed.Count, removed.Count);
@@ -370,9 +404,9 @@ internal sealed partial class ServiceGrain(
             entry.Sources);
     }
 
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Information, Message = "Service {Service}: {Count} instance(s) after reconcile ({Changed} added or changed, {Removed} removed)")]
+    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Service {Service}: {Count} instance(s) after reconcile ({Changed} added or changed, {Removed} removed)")]
     private static partial void LogInstancesReconciled(ILogger logger, string service, int count, int changed, int removed);
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Service {Service}: instance {InstanceId} is now {State} ({Reason})")]
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Service {Service}: instance {InstanceId} is now {State} ({Reason})")]
     private static partial void LogSelectabilityChanged(ILogger logger, string service, string instanceId, string state, string reason);
 }

@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Health;
 
@@ -9,7 +12,22 @@ namespace TradingAgents.Actors.Hosting;
 public static class ServiceDiscoveryHostingExtensions
 {
     /// <summary>
-    /// Adds what the service and instance grains need: the endpoint catalog, the health probe and its
+    /// Adds service discovery to a silo: options read from <paramref name="configuration"/> (the
+    /// <c>service_discovery:</c> tree, validated at start-up), the grains' services, and every
+    /// endpoint source (configuration always; Kubernetes when <c>kubernetes.enabled</c>).
+    /// </summary>
+    public static ISiloBuilder AddServiceDiscovery(this ISiloBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        builder.Services.AddServiceDiscoveryOptions(configuration);
+        builder.AddServiceDiscoveryGrains();
+        builder.AddConfigurationEndpointSource();
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds what the service and instance grains need: the endpoint catalog, the state board and instruments, the health probe and its
     /// pooled HttpClient, and <see cref="TimeProvider.System"/> unless a clock is already registered.
     /// Options (<c>ServiceDiscoveryOptions</c>) and endpoint sources are registered separately.
     /// </summary>
@@ -25,7 +43,10 @@ public static class ServiceDiscoveryHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
         services.TryAddSingleton<EndpointCatalog>();
+        services.TryAddSingleton<ServiceStateBoard>();
+        services.TryAddSingleton<DiscoveryInstruments>();
         services.TryAddSingleton<HealthProbe>();
         services.AddHttpClient(HealthProbe.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
