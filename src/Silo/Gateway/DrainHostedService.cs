@@ -3,16 +3,17 @@ using Microsoft.Extensions.Options;
 namespace TradingAgents.Actors.Silo.Gateway;
 
 /// <summary>
-/// Drains the gateway on shutdown. Registered after the silo, so the host stops it before the silo:
-/// the silo leaves the cluster only once in-flight requests (which still report outcomes to grains)
-/// have finished or the drain timeout has passed.
+/// Drains the gateway on shutdown. It waits in <see cref="IHostedLifecycleService.StoppingAsync"/>,
+/// which the host calls before it stops any service: Kestrel still answers (<c>/ready</c> with 503,
+/// new proxied requests with 503) and the silo leaves the cluster only once in-flight requests
+/// (which still report outcomes to grains) have finished or the drain timeout has passed.
 /// </summary>
 internal sealed partial class DrainHostedService(
     DrainCoordinator drain,
     IHostApplicationLifetime lifetime,
     IOptions<GatewayOptions> options,
     TimeProvider timeProvider,
-    ILogger<DrainHostedService> logger) : IHostedService
+    ILogger<DrainHostedService> logger) : IHostedLifecycleService
 {
     private CancellationTokenRegistration _stopping;
 
@@ -23,7 +24,15 @@ internal sealed partial class DrainHostedService(
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         drain.BeginDrain();
         var timeout = TimeSpan.FromSeconds(options.Value.DrainTimeoutSeconds);

@@ -18,15 +18,25 @@ public static class GatewayServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<GatewayOptions>>((kestrel, gateway) =>
+        // Read unvalidated: the host resolves these options before start-up validation runs, and a bad
+        // Gateway section must fail there with every other bad key, not here with only its own.
+        services.AddOptions<KestrelServerOptions>().Configure(kestrel =>
         {
-            kestrel.Limits.MaxRequestBodySize = gateway.Value.MaxRequestBodyBytes;
-            kestrel.Limits.MaxRequestHeadersTotalSize = gateway.Value.MaxRequestHeadersTotalBytes;
+            var gateway = Unvalidated(configuration);
+            if (gateway.MaxRequestBodyBytes > 0)
+            {
+                kestrel.Limits.MaxRequestBodySize = gateway.MaxRequestBodyBytes;
+            }
+
+            if (gateway.MaxRequestHeadersTotalBytes > 0)
+            {
+                kestrel.Limits.MaxRequestHeadersTotalSize = gateway.MaxRequestHeadersTotalBytes;
+            }
         });
-        services.AddOptions<HostOptions>().Configure<IOptions<GatewayOptions>>((host, gateway) =>
+        services.AddOptions<HostOptions>().Configure(host =>
         {
             // Drain, then the silo's leave (with margin), must fit in the host's shutdown budget.
-            var needed = TimeSpan.FromSeconds(gateway.Value.DrainTimeoutSeconds + 15);
+            var needed = TimeSpan.FromSeconds(Math.Max(0, Unvalidated(configuration).DrainTimeoutSeconds) + 15);
             if (host.ShutdownTimeout < needed)
             {
                 host.ShutdownTimeout = needed;
@@ -40,6 +50,19 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<IGatewayObserver, NullGatewayObserver>();
         services.TryAddSingleton<ServiceForwarder>();
         return services;
+    }
+
+    private static GatewayOptions Unvalidated(IConfiguration configuration)
+    {
+        try
+        {
+            return configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+        }
+        catch (InvalidOperationException)
+        {
+            // A value that does not even convert is reported by the options validation at start-up.
+            return new GatewayOptions();
+        }
     }
 
     /// <summary>
@@ -60,9 +83,10 @@ public static class GatewayServiceCollectionExtensions
     public static IEndpointConventionBuilder MapGateway(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        var forwarder = endpoints.ServiceProvider.GetRequiredService<ServiceForwarder>();
-        return endpoints.Map("/{service}/{**path}", context =>
-                forwarder.ForwardAsync(context, (string)context.Request.RouteValues["service"]!))
+        // Resolved per request, not here: resolving reads options, which must fail at start-up
+        // validation with every other bad key rather than while the app is being built.
+        return endpoints.Map("/{service}/{**path}", static context =>
+                context.RequestServices.GetRequiredService<ServiceForwarder>().ForwardAsync(context, (string)context.Request.RouteValues["service"]!))
             .WithOrder(int.MaxValue)
             .WithDisplayName("Gateway forwarding");
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Net.Http;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http.Features;
@@ -29,6 +30,8 @@ public sealed partial class ServiceForwarder(
     ILogger<ServiceForwarder> logger)
 {
     private readonly GatewayRetryPipelines _retries = new(discoveryOptions, gatewayOptions, timeProvider);
+    private readonly ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _requestConfigs = new();
+    private readonly ConcurrentDictionary<string, string> _prefixes = new(StringComparer.Ordinal);
 
     /// <summary>Answers one request whose first path segment is <paramref name="service"/>.</summary>
     public async Task ForwardAsync(HttpContext context, string service)
@@ -90,13 +93,14 @@ public sealed partial class ServiceForwarder(
             context,
             service,
             new ForwardingTransformer(new PathString(path[(service.Length + 1)..]), request.QueryString),
-            new ForwarderRequestConfig
+            _requestConfigs.GetOrAdd(timeout, static t => new ForwarderRequestConfig
             {
-                // The overall per-service timeout is enforced below; the idle timeout must not be shorter.
-                ActivityTimeout = timeout,
+                // YARP's activity timeout: the response headers, and then every gap in the body,
+                // must come within the service's timeout. Pooled by YARP: no timer per request here.
+                ActivityTimeout = t,
                 Version = System.Net.HttpVersion.Version11,
                 VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-            },
+            }),
             timeout,
             maxAttempts,
             IsIdempotent(request.Method));
@@ -160,15 +164,14 @@ public sealed partial class ServiceForwarder(
         transformer.HoldBackServerErrors = !isLast && state.Idempotent && state.Replayable;
         transformer.HeldBackStatus = 0;
 
-        using var timeoutSource = new CancellationTokenSource(state.Timeout, timeProvider);
         var begin = timeProvider.GetTimestamp();
-        var error = await forwarder.SendAsync(context, $"http://{endpoint.InstanceId}/", invoker.Invoker, state.RequestConfig, transformer, timeoutSource.Token).ConfigureAwait(false);
+        var error = await forwarder.SendAsync(context, DestinationPrefix(endpoint), invoker.Invoker, state.RequestConfig, transformer).ConfigureAwait(false);
         var latency = timeProvider.GetElapsedTime(begin);
 
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         var clientAborted = context.RequestAborted.IsCancellationRequested;
         var neverReached = error is ForwarderError.Request or ForwarderError.RequestTimedOut && IsConnectFailure(exception);
-        var timedOut = !clientAborted && !neverReached && (timeoutSource.IsCancellationRequested || error == ForwarderError.RequestTimedOut);
+        var timedOut = !clientAborted && !neverReached && error is ForwarderError.RequestTimedOut or ForwarderError.ResponseBodyCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestCanceled;
         var status = transformer.HeldBackStatus != 0 ? transformer.HeldBackStatus : context.Response.StatusCode;
         string? failure = null;
         if (clientAborted)
@@ -189,7 +192,14 @@ public sealed partial class ServiceForwarder(
             failure = $"status {status}";
         }
 
-        await ReportAsync(state.Service, endpoint, new CallOutcome(failure is null, latency, endpoint.IsTrial, failure)).ConfigureAwait(false);
+        var report = ReportAsync(state.Service, endpoint, new CallOutcome(failure is null, latency, endpoint.IsTrial, failure));
+        if (failure is not null || endpoint.IsTrial)
+        {
+            // Failures and trial outcomes change the breaker: the next selection, this request's
+            // retry included, must see them. Plain successes only feed statistics and stay off the
+            // request's path (ReportAsync never throws).
+            await report.ConfigureAwait(false);
+        }
 
         var canSendAgain = state.Replayable && !context.Response.HasStarted && !clientAborted;
         var retry = !isLast && failure is not null && canSendAgain && (neverReached || state.Idempotent);
@@ -345,6 +355,9 @@ public sealed partial class ServiceForwarder(
             LogReportFailed(logger, service, endpoint.InstanceId, ex);
         }
     }
+
+    private string DestinationPrefix(SelectedEndpoint endpoint) =>
+        _prefixes.TryGetValue(endpoint.InstanceId, out var prefix) ? prefix : _prefixes.GetOrAdd(endpoint.InstanceId, static id => $"http://{id}/");
 
     private void Complete(HttpContext context, string service, GatewayResult result, int attempts, long started) =>
         observer.OnCompleted(new GatewayCompletion(service, context.Request.Method, context.Response.StatusCode, result, attempts, timeProvider.GetElapsedTime(started)));

@@ -27,6 +27,8 @@ public static class GatewayApp
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Orleans"] = "Warning",
+        // Its first check after start-up reports a bogus multi-minute stall.
+        ["Logging:LogLevel:Orleans.Runtime.Watchdog"] = "Error",
         ["Logging:LogLevel:Yarp"] = "Warning",
         ["Logging:LogLevel:Polly"] = "Warning",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
@@ -89,6 +91,11 @@ public static class GatewayApp
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
+        if (args.Contains(DemoMode.Switch, StringComparer.Ordinal))
+        {
+            return await DemoMode.RunAsync(args).ConfigureAwait(false);
+        }
+
         var app = Build(CreateBuilder(args));
         await app.RunAsync().ConfigureAwait(false);
         return 0;
