@@ -121,6 +121,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     }
 }
 
+/// <summary>Gateway tests start whole silos; running them one at a time keeps a 2-core machine responsive.</summary>
 [CollectionDefinition(Name)]
 public sealed class GatewayCollection : ICollectionFixture<GatewayFixture>
 {

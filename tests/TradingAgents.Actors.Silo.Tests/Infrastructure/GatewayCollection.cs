@@ -1,8 +1,0 @@
-namespace TradingAgents.Actors.Tests.Infrastructure;
-
-/// <summary>Gateway tests start whole silos; running them one at a time keeps the 2-core machine responsive.</summary>
-[CollectionDefinition(Name)]
-public sealed class GatewayCollection
-{
-    public const string Name = "Gateway";
-}
