@@ -245,7 +245,23 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    /// <summary>The last exception the fake itself threw while answering, for failure messages.</summary>
+    public Exception? LastError { get; private set; }
+
     private async Task HandleAsync(HttpContext context, string? @namespace)
+    {
+        try
+        {
+            await HandleCoreAsync(context, @namespace);
+        }
+        catch (Exception e)
+        {
+            LastError = e;
+            throw;
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context, string? @namespace)
     {
         var query = context.Request.Query;
         var request = new FakeRequest(
@@ -481,16 +497,17 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         await context.Response.WriteAsync(StatusJson(status, reason, message), Encoding.UTF8);
     }
 
+    // KubernetesClient cannot serialize V1Status (its converter only reads), so the Status is written by hand.
     private static string StatusJson(HttpStatusCode status, string reason, string message) =>
-        KubernetesJson.Serialize(new V1Status
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ApiVersion = "v1",
-            Kind = "Status",
-            Metadata = new V1ListMeta(),
-            Status = "Failure",
-            Message = message,
-            Reason = reason,
-            Code = (int)status,
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new Dictionary<string, object>(),
+            ["status"] = "Failure",
+            ["message"] = message,
+            ["reason"] = reason,
+            ["code"] = (int)status,
         });
 
     private static V1EndpointSlice Clone(V1EndpointSlice slice) =>

@@ -291,6 +291,15 @@ public sealed partial class EndpointSliceWatcher(
         {
             // A watch that had nothing to say until its timeout ends before its first line.
         }
+        catch (JsonException e) when (_progress)
+        {
+            // KubernetesClient ends the stream on a line that is not JSON; the line is lost, but nothing
+            // after the last good event is, so resume from there at once. Without progress, back off.
+            instruments.Rejected("malformed_line");
+            instruments.Restarted("malformed_line");
+            Log.MalformedLine(logger, e.Message);
+            return;
+        }
 
         if (expired)
         {
@@ -516,6 +525,7 @@ public sealed partial class EndpointSliceWatcher(
         HttpOperationException { Response.StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } => "unauthorized",
         HttpOperationException => "http_status",
         WatchErrorEventException => "error_event",
+        JsonException => "malformed_line",
         HttpRequestException or IOException or System.Net.Sockets.SocketException or OperationCanceledException => "transport",
         _ => "error",
     };

@@ -12,7 +12,7 @@ public sealed class KubernetesWatcherInstruments
     /// <summary>Name of the product's meter.</summary>
     public const string MeterName = "TradingAgents.Actors";
 
-    /// <summary>Watch restarts, tagged <c>reason</c>: closed, expired, watchdog, transport, http_status, unauthorized, error_event, error.</summary>
+    /// <summary>Watch restarts, tagged <c>reason</c>: closed, expired, watchdog, transport, http_status, unauthorized, error_event, malformed_line, error.</summary>
     public const string RestartsName = "endpoint_watcher_restarts";
 
     /// <summary>Full lists after the first one (each one follows an expiry).</summary>
