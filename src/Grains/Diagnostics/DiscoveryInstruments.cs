@@ -1,0 +1,52 @@
+using System.Diagnostics.Metrics;
+using TradingAgents.Actors.Discovery;
+
+namespace TradingAgents.Actors.Diagnostics;
+
+/// <summary>
+/// The grains' instruments, on the product's one meter. Counters are recorded where things happen;
+/// gauges read the <see cref="ServiceStateBoard"/> that service grains keep current, so that a
+/// scrape never calls a grain. Names are the Prometheus names without the exporter's suffixes
+/// (<c>_total</c> on counters).
+/// </summary>
+public sealed class DiscoveryInstruments
+{
+    /// <summary>Name of the product's meter.</summary>
+    public const string MeterName = "TradingAgents.Actors";
+
+    private readonly Counter<long> _selections;
+    private readonly Counter<long> _selectionFailures;
+    private readonly Counter<long> _healthChecks;
+
+    public DiscoveryInstruments(IMeterFactory meterFactory, ServiceStateBoard board, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        ArgumentNullException.ThrowIfNull(board);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        var meter = meterFactory.Create(MeterName);
+        _selections = meter.CreateCounter<long>("service_selections", "{selection}", "Selections answered with an endpoint, per instance.");
+        _selectionFailures = meter.CreateCounter<long>("service_selection_failures", "{selection}", "Selections answered without an endpoint, by status.");
+        _healthChecks = meter.CreateCounter<long>("service_health_checks", "{probe}", "Active health probes, by result.");
+        meter.CreateObservableGauge("service_instances_healthy", () => board.Observe(ServiceStateBoard.HealthyInstances), "{instance}",
+            "Instances whose last health checks passed (or that are not probed yet).");
+        meter.CreateObservableGauge("service_instances_selectable", () => board.Observe(ServiceStateBoard.SelectableInstances), "{instance}",
+            "Instances that may take ordinary traffic now.");
+        meter.CreateObservableGauge("circuit_breaker_state", board.ObserveCircuits, null,
+            "Circuit state per instance: 0 closed, 1 half-open, 2 open.");
+        meter.CreateObservableGauge("endpoint_sync_age_seconds", () => board.ObserveSyncAge(timeProvider.GetUtcNow()), "s",
+            "Seconds since each source last confirmed a service's endpoints.");
+    }
+
+    public void Selected(string service, string instanceId) =>
+        _selections.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("instance", instanceId));
+
+    public void SelectionFailed(string service, SelectionStatus status) =>
+        _selectionFailures.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("status", status.ToString()));
+
+    public void HealthChecked(string service, string instanceId, bool success) =>
+        _healthChecks.Add(
+            1,
+            new KeyValuePair<string, object?>("service", service),
+            new KeyValuePair<string, object?>("instance", instanceId),
+            new KeyValuePair<string, object?>("result", success ? "success" : "failure"));
+}

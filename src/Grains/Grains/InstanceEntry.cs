@@ -1,0 +1,84 @@
+using TradingAgents.Actors.Discovery;
+
+namespace TradingAgents.Actors.Grains;
+
+/// <summary>
+/// A service grain's view of one instance: the endpoint as the sources list it, the state mirrored
+/// from its instance grain, and the in-flight count that only the service grain can know (it hands
+/// out the selections; the instance grain counts the outcomes).
+/// </summary>
+internal sealed class InstanceEntry(ServiceEndpoint endpoint, IReadOnlyList<string> sources)
+{
+    public ServiceEndpoint Endpoint { get; set; } = endpoint;
+
+    public IReadOnlyList<string> Sources { get; set; } = sources;
+
+    public string InstanceId => Endpoint.InstanceId;
+
+    public InstanceStatus? Status { get; private set; }
+
+    public int InFlight { get; private set; }
+
+    public long SelectionsServed { get; private set; }
+
+    /// <summary>Set when a trial lease was refused; cleared by the next push from the instance grain.</summary>
+    public bool TrialRefused { get; set; }
+
+    public CircuitState Circuit => Status?.Circuit ?? CircuitState.Closed;
+
+    public HealthState Health => Status?.Health ?? HealthState.Unknown;
+
+    public void OnSelected()
+    {
+        InFlight++;
+        SelectionsServed++;
+    }
+
+    /// <summary>
+    /// Applies a pushed status unless it is older than the one held. Outcomes counted by the instance
+    /// grain since the last push release in-flight calls; a new incarnation counts from zero.
+    /// </summary>
+    public bool Apply(InstanceStatus status)
+    {
+        var held = Status;
+        long completedSinceLast;
+        if (held is null || held.Incarnation != status.Incarnation)
+        {
+            completedSinceLast = held is null ? 0 : status.CompletedCalls;
+        }
+        else if (status.Sequence <= held.Sequence)
+        {
+            return false;
+        }
+        else
+        {
+            completedSinceLast = status.CompletedCalls - held.CompletedCalls;
+        }
+
+        InFlight = (int)Math.Max(0, InFlight - completedSinceLast);
+        Status = status;
+        TrialRefused = false;
+        return true;
+    }
+
+    /// <summary>Why this instance may not take ordinary traffic now; null when it may.</summary>
+    public string? GetNotSelectableReason()
+    {
+        if (!Endpoint.Conditions.IsUsable)
+        {
+            return $"not ready ({Endpoint.Conditions})";
+        }
+
+        if (Health == HealthState.Unhealthy)
+        {
+            return "unhealthy";
+        }
+
+        return Circuit switch
+        {
+            CircuitState.Open => "circuit open",
+            CircuitState.HalfOpen when TrialRefused || Status?.TrialAvailable != true => "circuit half-open, trial calls in use",
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,26 @@
+using TradingAgents.Actors.Configuration;
+
+namespace TradingAgents.Actors.LoadBalancing;
+
+/// <summary>Builds the policy named in configuration (<see cref="LoadBalancingAlgorithms"/>).</summary>
+internal static class LoadBalancingPolicyFactory
+{
+    /// <summary>A new policy for <paramref name="algorithm"/>, drawing randomness from <paramref name="random"/>.</summary>
+    /// <exception cref="ArgumentException"><paramref name="algorithm"/> is not one of <see cref="LoadBalancingAlgorithms.All"/>.</exception>
+    public static ILoadBalancingPolicy Create(string algorithm, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+
+        return algorithm switch
+        {
+            LoadBalancingAlgorithms.RoundRobin => new RoundRobinPolicy(),
+            LoadBalancingAlgorithms.LeastConnections => new LeastConnectionsPolicy(),
+            LoadBalancingAlgorithms.WeightedRandom => new WeightedRandomPolicy(random),
+            LoadBalancingAlgorithms.HealthAware => new HealthAwarePolicy(),
+            LoadBalancingAlgorithms.PowerOfTwoChoices => new PowerOfTwoChoicesPolicy(random),
+            _ => throw new ArgumentException(
+                $"Unknown load-balancing algorithm {(algorithm is null ? "(null)" : $"'{algorithm}'")}; accepted: {string.Join(", ", LoadBalancingAlgorithms.All)}.",
+                nameof(algorithm)),
+        };
+    }
+}

@@ -1,0 +1,35 @@
+using TradingAgents.Actors.Configuration;
+
+namespace TradingAgents.Actors.LoadBalancing;
+
+/// <summary>
+/// Two distinct random candidates, then the one with fewer calls in flight. Looks at two instances
+/// instead of all of them yet keeps load off the busiest, which can never win a pair.
+/// </summary>
+/// <param name="random">The grain's random source; tests pass a seeded one.</param>
+internal sealed class PowerOfTwoChoicesPolicy(Random random) : ILoadBalancingPolicy
+{
+    private readonly Random _random = random ?? throw new ArgumentNullException(nameof(random));
+
+    public string Name => LoadBalancingAlgorithms.PowerOfTwoChoices;
+
+    public int Pick(ReadOnlySpan<PolicyCandidate> candidates)
+    {
+        var count = candidates.Length;
+        if (count < 2)
+        {
+            return count - 1;
+        }
+
+        // The second index is drawn from the other count - 1 slots, so the pair is distinct and
+        // uniform without a retry loop.
+        var first = _random.Next(count);
+        var second = _random.Next(count - 1);
+        if (second >= first)
+        {
+            second++;
+        }
+
+        return candidates[second].InFlight < candidates[first].InFlight ? second : first;
+    }
+}

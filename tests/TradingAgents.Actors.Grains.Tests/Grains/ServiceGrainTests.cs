@@ -1,0 +1,355 @@
+using System.Net;
+using Orleans.Runtime;
+using TradingAgents.Actors.Discovery;
+using TradingAgents.Actors.Grains;
+using TradingAgents.Actors.Tests.Infrastructure;
+using static TradingAgents.Actors.Tests.Infrastructure.DiscoveryClusterFixture;
+
+namespace TradingAgents.Actors.Tests.Grains;
+
+[Collection(DiscoveryClusterCollection.Name)]
+public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
+{
+    private static string NewService(string prefix = "svc") => $"{prefix}-{Guid.NewGuid():N}";
+
+    private IServiceGrain Grain(string service) => fixture.Client.GetGrain<IServiceGrain>(service);
+
+    private IInstanceGrain Instance(string service, ServiceEndpoint endpoint) =>
+        fixture.Client.GetGrain<IInstanceGrain>(InstanceKey.Format(service, endpoint.InstanceId));
+
+    private async Task<List<string>> SelectManyAsync(string service, int count)
+    {
+        var picked = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var selection = await Grain(service).SelectAsync();
+            Assert.True(selection.IsSelected, selection.Reason);
+            picked.Add(selection.Endpoint.InstanceId);
+        }
+
+        return picked;
+    }
+
+    [Fact]
+    public async Task SelectAsync_ConfiguredRoundRobinInstances_EachSelectedInTurn()
+    {
+        var endpoints = new[] { Ready(9101), Ready(9102), Ready(9103) };
+        await fixture.PublishAsync(RoundRobinService, 1, endpoints);
+
+        var picked = await SelectManyAsync(RoundRobinService, 30);
+
+        Assert.All(Ids(endpoints), id => Assert.Equal(10, picked.Count(p => p == id)));
+        for (var i = 3; i < picked.Count; i++)
+        {
+            Assert.Equal(picked[i - 3], picked[i]);
+        }
+    }
+
+    [Fact]
+    public async Task SelectAsync_UnknownService_ReturnsUnknownAndLeavesNoActivation()
+    {
+        var service = NewService("never-configured");
+
+        var selection = await Grain(service).SelectAsync();
+
+        Assert.Equal(SelectionStatus.UnknownService, selection.Status);
+        Assert.Null(selection.Endpoint);
+        Assert.Contains(service, selection.Reason, StringComparison.Ordinal);
+        var grainId = ((IGrain)Grain(service)).GetGrainId();
+        await Eventually.MatchAsync(
+            () => Task.FromResult(fixture.Cluster.TryGetGrainContext(grainId, out _)),
+            active => !active,
+            "the unknown service's activation to go away");
+    }
+
+    [Fact]
+    public async Task SelectAsync_ConfiguredServiceWithoutEndpoints_ReturnsNoEndpoints()
+    {
+        var selection = await Grain("configured-empty").SelectAsync();
+
+        Assert.Equal(SelectionStatus.NoEndpoints, selection.Status);
+        Assert.Equal("Service 'configured-empty' is known but no source lists any endpoint for it.", selection.Reason);
+    }
+
+    [Fact]
+    public async Task SelectAsync_OnlyNotReadyEndpoints_ReturnsNoneSelectable()
+    {
+        var service = NewService();
+        var notReady = new ServiceEndpoint("127.0.0.1", 9111, new EndpointConditions(Ready: false, Serving: false, Terminating: false));
+        await fixture.PublishAsync(service, 1, notReady);
+
+        var selection = await Grain(service).SelectAsync();
+
+        Assert.Equal(SelectionStatus.NoneSelectable, selection.Status);
+        Assert.StartsWith($"Service '{service}' has 1 endpoint(s) and none is selectable: 1 not ready", selection.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SelectAsync_DrainingEndpoint_UsedOnlyWhenNothingElseIsLeft()
+    {
+        var service = NewService();
+        var ready = Ready(9121);
+        var draining = new ServiceEndpoint("127.0.0.1", 9122, EndpointConditions.Draining);
+        await fixture.PublishAsync(service, 1, ready, draining);
+
+        Assert.All(await SelectManyAsync(service, 10), id => Assert.Equal(ready.InstanceId, id));
+
+        for (var i = 0; i < 5; i++)
+        {
+            await Instance(service, ready).ReportOutcomeAsync(CallOutcome.Failed(TimeSpan.FromMilliseconds(5), "HTTP 503"));
+        }
+
+        Assert.All(await SelectManyAsync(service, 10), id => Assert.Equal(draining.InstanceId, id));
+    }
+
+    [Fact]
+    public async Task ApplyEndpointsAsync_RemovedEndpoint_IsNeverReturnedEvenAfterALateDuplicate()
+    {
+        var service = NewService();
+        var (a, b, c) = (Ready(9131), Ready(9132), Ready(9133));
+        var grain = Grain(service);
+        var now = fixture.Time.GetUtcNow();
+
+        Assert.Equal(ApplyResult.Applied, await grain.ApplyEndpointsAsync(new("test", 1, [a, b, c], now)));
+        Assert.Equal(ApplyResult.Applied, await grain.ApplyEndpointsAsync(new("test", 2, [a, c], now)));
+        Assert.Equal(ApplyResult.Stale, await grain.ApplyEndpointsAsync(new("test", 1, [a, b, c], now)));
+        Assert.Equal(ApplyResult.AlreadyCurrent, await grain.ApplyEndpointsAsync(new("test", 2, [a, c], now)));
+
+        var picked = await SelectManyAsync(service, 40);
+        Assert.DoesNotContain(b.InstanceId, picked);
+        Assert.Contains(a.InstanceId, picked);
+        Assert.Contains(c.InstanceId, picked);
+        var snapshot = await grain.GetSnapshotAsync();
+        Assert.Equal([a.InstanceId, c.InstanceId], snapshot.Instances.Select(i => i.InstanceId));
+    }
+
+    [Fact]
+    public async Task ApplyEndpointsAsync_TwoSources_AreUnitedAndDeduplicated()
+    {
+        var service = NewService();
+        var grain = Grain(service);
+        var now = fixture.Time.GetUtcNow();
+        var shared = Ready(9141);
+
+        await grain.ApplyEndpointsAsync(new("configuration", 1, [shared, Ready(9142)], now));
+        await grain.ApplyEndpointsAsync(new("kubernetes", 7, [shared, Ready(9143)], now));
+
+        var snapshot = await grain.GetSnapshotAsync();
+        Assert.Equal(3, snapshot.Instances.Count);
+        Assert.Equal(["configuration", "kubernetes"], snapshot.Instances.Single(i => i.InstanceId == shared.InstanceId).Sources);
+        Assert.Equal(["configuration", "kubernetes"], snapshot.Sources.Select(s => s.Source));
+        Assert.Equal(7, snapshot.Sources[1].Version);
+    }
+
+    [Fact]
+    public async Task ApplyEndpointsAsync_SameVersionLater_MovesOnlyTheSyncTime()
+    {
+        var service = NewService();
+        var grain = Grain(service);
+        var first = fixture.Time.GetUtcNow();
+        await grain.ApplyEndpointsAsync(new("kubernetes", 5, [Ready(9151)], first));
+
+        var result = await grain.ApplyEndpointsAsync(new("kubernetes", 5, [Ready(9151)], first.AddSeconds(42)));
+
+        Assert.Equal(ApplyResult.AlreadyCurrent, result);
+        var source = Assert.Single((await grain.GetSnapshotAsync()).Sources);
+        Assert.Equal(first.AddSeconds(42), source.LastSyncedAt);
+    }
+
+    [Fact]
+    public async Task SelectAsync_ExcludedInstance_ChoosesAnotherUntilNoneIsLeft()
+    {
+        var service = NewService();
+        var (a, b) = (Ready(9161), Ready(9162));
+        await fixture.PublishAsync(service, 1, a, b);
+
+        var first = await Grain(service).SelectAsync(SelectionRequest.Excluding([a.InstanceId]));
+        var none = await Grain(service).SelectAsync(SelectionRequest.Excluding([a.InstanceId, b.InstanceId]));
+
+        Assert.Equal(b.InstanceId, first.Endpoint?.InstanceId);
+        Assert.Equal(SelectionStatus.NoneSelectable, none.Status);
+        Assert.Contains("2 already tried", none.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SelectAsync_PreferredZone_StaysInZoneWhileItHasCandidates()
+    {
+        var service = NewService();
+        var (east, west) = (Ready(9171, zone: "east"), Ready(9172, zone: "west"));
+        await fixture.PublishAsync(service, 1, east, west);
+
+        for (var i = 0; i < 10; i++)
+        {
+            var selection = await Grain(service).SelectAsync(new SelectionRequest(PreferredZone: "west"));
+            Assert.Equal(west.InstanceId, selection.Endpoint?.InstanceId);
+        }
+
+        var elsewhere = await Grain(service).SelectAsync(new SelectionRequest(PreferredZone: "north"));
+        Assert.True(elsewhere.IsSelected);
+    }
+
+    [Fact]
+    public async Task ReportOutcomeAsync_FiveFailures_OpenCircuitUntilATrialSucceeds()
+    {
+        await using var backendA = await TestBackend.StartAsync();
+        await using var backendB = await TestBackend.StartAsync();
+        var service = NewService();
+        var (a, b) = (Ready(backendA.Port), Ready(backendB.Port));
+        await fixture.PublishAsync(service, 1, a, b);
+
+        for (var i = 0; i < 4; i++)
+        {
+            await Instance(service, a).ReportOutcomeAsync(CallOutcome.Failed(TimeSpan.FromMilliseconds(3), "HTTP 500"));
+        }
+
+        Assert.Equal(CircuitState.Closed, (await Grain(service).GetSnapshotAsync()).Instances[0].Circuit);
+        await Instance(service, a).ReportOutcomeAsync(CallOutcome.Failed(TimeSpan.FromMilliseconds(3), "HTTP 500"));
+
+        var opened = (await Grain(service).GetSnapshotAsync()).Instances.Single(i => i.InstanceId == a.InstanceId);
+        Assert.Equal(CircuitState.Open, opened.Circuit);
+        Assert.False(opened.Selectable);
+        Assert.Equal("circuit open", opened.NotSelectableReason);
+        Assert.All(await SelectManyAsync(service, 20), id => Assert.Equal(b.InstanceId, id));
+
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(30));
+        await Eventually.MatchAsync(
+            () => Grain(service).GetSnapshotAsync().AsTask(),
+            s => s.Instances.Single(i => i.InstanceId == a.InstanceId).Circuit == CircuitState.HalfOpen,
+            "the circuit to become half-open");
+
+        var trial = await Grain(service).SelectAsync();
+        Assert.True(trial.IsSelected);
+        Assert.Equal(a.InstanceId, trial.Endpoint.InstanceId);
+        Assert.True(trial.Endpoint.IsTrial);
+
+        await Instance(service, a).ReportOutcomeAsync(CallOutcome.Succeeded(TimeSpan.FromMilliseconds(2), isTrial: true));
+
+        var closed = (await Grain(service).GetSnapshotAsync()).Instances.Single(i => i.InstanceId == a.InstanceId);
+        Assert.Equal(CircuitState.Closed, closed.Circuit);
+        Assert.True(closed.Selectable);
+        Assert.Contains(a.InstanceId, await SelectManyAsync(service, 10));
+        var details = await Instance(service, a).GetDetailsAsync();
+        Assert.Equal(["circuit Closed -> Open", "circuit Open -> HalfOpen", "circuit HalfOpen -> Closed"], details.History.Select(h => h.What).Where(w => w.StartsWith("circuit", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task SelectAsync_HalfOpenWithConcurrentCallers_LeasesAtMostThreeTrialsFleetWide()
+    {
+        await using var backendA = await TestBackend.StartAsync();
+        await using var backendB = await TestBackend.StartAsync();
+        var service = NewService();
+        var (a, b) = (Ready(backendA.Port), Ready(backendB.Port));
+        await fixture.PublishAsync(service, 1, a, b);
+        for (var i = 0; i < 5; i++)
+        {
+            await Instance(service, a).ReportOutcomeAsync(CallOutcome.Failed(TimeSpan.FromMilliseconds(3), "reset"));
+        }
+
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(30));
+        await Eventually.MatchAsync(
+            () => Grain(service).GetSnapshotAsync().AsTask(),
+            s => s.Instances.Single(i => i.InstanceId == a.InstanceId).Circuit == CircuitState.HalfOpen,
+            "the circuit to become half-open");
+
+        // Callers through both silos' gateways at once, as several gateways would.
+        var selections = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => Grain(service).SelectAsync().AsTask()));
+
+        Assert.All(selections, s => Assert.True(s.IsSelected, s.Reason));
+        Assert.Equal(3, selections.Count(s => s.Endpoint!.IsTrial));
+        Assert.All(selections.Where(s => s.Endpoint!.IsTrial), s => Assert.Equal(a.InstanceId, s.Endpoint!.InstanceId));
+        Assert.Equal(21, selections.Count(s => s.Endpoint!.InstanceId == b.InstanceId));
+        Assert.Equal(3, (await Instance(service, a).GetDetailsAsync()).ActiveTrialLeases);
+    }
+
+    [Fact]
+    public async Task HealthCheck_BackendFailsThenRecovers_InstanceLeavesAndRejoinsSelection()
+    {
+        await using var failing = await TestBackend.StartAsync();
+        await using var steady = await TestBackend.StartAsync();
+        var service = NewService();
+        var (a, b) = (Ready(failing.Port), Ready(steady.Port));
+        failing.Status = HttpStatusCode.InternalServerError;
+        await fixture.PublishAsync(service, 1, a, b);
+
+        // First probe within one interval (jitter), then two more: three failures.
+        await fixture.AdvanceUntilAsync(() => failing.HealthCalls >= 3, TimeSpan.FromSeconds(1), "three probes");
+        var unhealthy = await Eventually.MatchAsync(
+            () => Grain(service).GetSnapshotAsync().AsTask(),
+            s => s.Instances.Single(i => i.InstanceId == a.InstanceId).Health == HealthState.Unhealthy,
+            "the failing instance to be unhealthy");
+        Assert.Equal("unhealthy", unhealthy.Instances.Single(i => i.InstanceId == a.InstanceId).NotSelectableReason);
+        Assert.All(await SelectManyAsync(service, 10), id => Assert.Equal(b.InstanceId, id));
+
+        failing.Status = HttpStatusCode.OK;
+        var probesBefore = failing.HealthCalls;
+        await fixture.AdvanceUntilAsync(() => failing.HealthCalls > probesBefore, TimeSpan.FromSeconds(1), "another probe");
+        await Eventually.MatchAsync(
+            () => Grain(service).GetSnapshotAsync().AsTask(),
+            s => s.Instances.Single(i => i.InstanceId == a.InstanceId).Health == HealthState.Healthy,
+            "the recovered instance to be healthy");
+        Assert.Contains(a.InstanceId, await SelectManyAsync(service, 20));
+    }
+
+    [Fact]
+    public async Task ApplyEndpointsAsync_EndpointRemoved_ItsGrainStopsProbing()
+    {
+        await using var backend = await TestBackend.StartAsync();
+        var service = NewService();
+        var endpoint = Ready(backend.Port);
+        await fixture.PublishAsync(service, 1, endpoint);
+        await fixture.AdvanceUntilAsync(() => backend.HealthCalls >= 1, TimeSpan.FromSeconds(1), "the first probe");
+
+        await fixture.PublishAsync(service, 2);
+        var grainId = ((IGrain)Instance(service, endpoint)).GetGrainId();
+        await Eventually.MatchAsync(
+            () => Task.FromResult(fixture.Cluster.TryGetGrainContext(grainId, out _)),
+            active => !active,
+            "the removed endpoint's grain to deactivate");
+        var probesAtRemoval = backend.HealthCalls;
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(probesAtRemoval, backend.HealthCalls);
+        Assert.Equal(SelectionStatus.NoEndpoints, (await Grain(service).SelectAsync()).Status);
+    }
+
+    [Fact]
+    public async Task GetSnapshotAsync_AfterSelectionsAndOutcomes_ReportsInFlightLatencyAndCounts()
+    {
+        var service = NewService();
+        var endpoint = Ready(9181);
+        await fixture.PublishAsync(service, 1, endpoint);
+
+        await Grain(service).SelectAsync();
+        await Grain(service).SelectAsync();
+        await Instance(service, endpoint).ReportOutcomeAsync(CallOutcome.Succeeded(TimeSpan.FromMilliseconds(40)));
+
+        var snapshot = await Grain(service).GetSnapshotAsync();
+        var instance = Assert.Single(snapshot.Instances);
+        Assert.True(snapshot.Known);
+        Assert.Equal("health_aware", snapshot.Algorithm);
+        Assert.Equal(2, snapshot.SelectionsServed);
+        Assert.Equal(2, instance.SelectionsServed);
+        Assert.Equal(1, instance.InFlight);
+        Assert.Equal(40, instance.EwmaLatencyMs, precision: 6);
+        Assert.Equal(EndpointConditions.ReadyToServe, instance.Conditions);
+        Assert.Equal(["test"], instance.Sources);
+    }
+
+    [Fact]
+    public async Task SelectAsync_EndpointsFromTheConfigurationSource_AreAllSelectable()
+    {
+        var expected = fixture.ConfiguredPorts.Select(p => $"127.0.0.1:{p}").ToArray();
+        await Eventually.MatchAsync(
+            () => Grain(ConfiguredService).GetSnapshotAsync().AsTask(),
+            s => s.Instances.Count == expected.Length,
+            "the configuration source to deliver the configured endpoints");
+
+        var picked = await SelectManyAsync(ConfiguredService, 30);
+
+        Assert.All(expected, id => Assert.Equal(10, picked.Count(p => p == id)));
+        var snapshot = await Grain(ConfiguredService).GetSnapshotAsync();
+        Assert.Equal("round_robin", snapshot.Algorithm);
+        Assert.Equal("configuration", Assert.Single(snapshot.Sources).Source);
+        Assert.Equal("zone-b", snapshot.Instances.Single(i => i.Port == fixture.ConfiguredPorts[2]).Zone);
+    }
+}

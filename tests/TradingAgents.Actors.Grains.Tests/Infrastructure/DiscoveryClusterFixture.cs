@@ -1,0 +1,123 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Discovery;
+using TradingAgents.Actors.Hosting;
+
+namespace TradingAgents.Actors.Tests.Infrastructure;
+
+/// <summary>
+/// Two in-process silos with the discovery grains, one fake clock for grain timers (health probes,
+/// breaker recovery) and a few services configured with known policies.
+/// </summary>
+public sealed class DiscoveryClusterFixture : IAsyncLifetime
+{
+    public const string RoundRobinService = "rr-service";
+
+    /// <summary>A service whose endpoints come from configuration only, through the configuration source.</summary>
+    public const string ConfiguredService = "configured-service";
+
+    private readonly List<TestBackend> _backends = [];
+
+    /// <summary>Ports of <see cref="ConfiguredService"/>'s static endpoints: real backends, so probes pass whatever the clock does.</summary>
+    public int[] ConfiguredPorts => [.. _backends.Select(b => b.Port)];
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            _backends.Add(await TestBackend.StartAsync());
+        }
+
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["service_discovery:services:configured-service:algorithm"] = "round_robin",
+                ["service_discovery:services:configured-service:endpoints:0"] = $"127.0.0.1:{ConfiguredPorts[0]}",
+                ["service_discovery:services:configured-service:endpoints:1"] = $"127.0.0.1:{ConfiguredPorts[1]}",
+                ["service_discovery:services:configured-service:endpoints:2:address"] = $"127.0.0.1:{ConfiguredPorts[2]}",
+                ["service_discovery:services:configured-service:endpoints:2:zone"] = "zone-b",
+            })
+            .Build();
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton(Time);
+            silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
+
+            // The silo's own maintenance loops stay on real time; only grain timers follow the fake clock.
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            silo.Services.Configure<ServiceDiscoveryOptions>(options =>
+            {
+                options.Services[RoundRobinService] = new ServiceOptions { Algorithm = LoadBalancingAlgorithms.RoundRobin };
+                options.Services["configured-empty"] = new ServiceOptions();
+            });
+            silo.AddServiceDiscovery(configuration);
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        foreach (var backend in _backends)
+        {
+            await backend.DisposeAsync();
+        }
+    }
+
+    /// <summary>Publishes a set through every silo's catalog, as every silo's sources would.</summary>
+    public async Task PublishAsync(string service, long version, params ServiceEndpoint[] endpoints)
+    {
+        var update = new EndpointSetUpdate("test", version, [.. endpoints], Time.GetUtcNow());
+        foreach (var silo in Cluster.Silos)
+        {
+            await silo.ServiceProvider.GetRequiredService<EndpointCatalog>().PublishAsync(service, update);
+        }
+    }
+
+    /// <summary>Advances the fake clock off the test thread, since due timer callbacks run inline.</summary>
+    public Task AdvanceAsync(TimeSpan by) => Task.Run(() => Time.Advance(by)).WaitAsync(TimeSpan.FromSeconds(30));
+
+    /// <summary>
+    /// Moves the fake clock forward one step at a time until <paramref name="condition"/> holds.
+    /// Grain timers re-arm only after their callback's I/O finishes, so a single large step can
+    /// race with that re-arm; small steps with a pause for the silo cannot.
+    /// </summary>
+    public async Task AdvanceUntilAsync(Func<bool> condition, TimeSpan step, string what, int maxSteps = 200)
+    {
+        for (var i = 0; i < maxSteps && !condition(); i++)
+        {
+            await AdvanceAsync(step);
+            await Task.Delay(5);
+        }
+
+        if (!condition())
+        {
+            throw new TimeoutException($"Advanced the clock {maxSteps} × {step} without {what}.");
+        }
+    }
+
+    public static ServiceEndpoint Ready(int port, string? zone = null, int weight = 1) =>
+        new("127.0.0.1", port, EndpointConditions.ReadyToServe, zone, Weight: weight);
+
+    public static ImmutableArray<string> Ids(params ServiceEndpoint[] endpoints) => [.. endpoints.Select(e => e.InstanceId)];
+}
+
+[CollectionDefinition(Name)]
+public sealed class DiscoveryClusterCollection : ICollectionFixture<DiscoveryClusterFixture>
+{
+    public const string Name = "Discovery cluster";
+}
