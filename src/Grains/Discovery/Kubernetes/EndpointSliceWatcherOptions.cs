@@ -3,7 +3,7 @@ namespace TradingAgents.Actors.Discovery.Kubernetes;
 /// <summary>
 /// Timing of the EndpointSlice watcher. Not part of the seed's configuration: the defaults suit a real
 /// API server, and tests shorten them. The server-side watch timeout is
-/// <see cref="Configuration.KubernetesDiscoveryOptions.WatchTimeout"/>.
+/// <see cref="TradingAgents.Actors.Configuration.KubernetesDiscoveryOptions.WatchTimeout"/>.
 /// </summary>
 public sealed class EndpointSliceWatcherOptions
 {
