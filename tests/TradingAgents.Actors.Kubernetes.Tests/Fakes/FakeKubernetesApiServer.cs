@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -63,6 +65,12 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     {
         get { lock (_gate) { return _watches.Count; } }
     }
+
+    /// <summary>
+    /// <see cref="Stopwatch.GetTimestamp"/> at which the first watch began writing the event of each
+    /// revision: the start of the latency a benchmark measures.
+    /// </summary>
+    public ConcurrentDictionary<long, long> SentAt { get; } = new();
 
     /// <summary>Every request so far, in arrival order.</summary>
     public IReadOnlyList<FakeRequest> Requests
@@ -380,14 +388,14 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
                     // No version: synthetic ADDED events for the current state, as the real server does.
                     foreach (var slice in _objects.Values.Where(filter))
                     {
-                        watch.Lines.Writer.TryWrite(EventLine("ADDED", slice));
+                        watch.Lines.Writer.TryWrite((EventLine("ADDED", slice), 0));
                     }
                 }
                 else
                 {
                     foreach (var (version, type, slice) in _history.Where(h => h.Version > from && filter(h.Object)))
                     {
-                        watch.Lines.Writer.TryWrite(EventLine(type, slice));
+                        watch.Lines.Writer.TryWrite((EventLine(type, slice), version));
                     }
                 }
 
@@ -420,8 +428,13 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
         try
         {
-            await foreach (var line in watch.Lines.Reader.ReadAllAsync(timeout.Token))
+            await foreach (var (line, version) in watch.Lines.Reader.ReadAllAsync(timeout.Token))
             {
+                if (version != 0)
+                {
+                    SentAt.TryAdd(version, Stopwatch.GetTimestamp());
+                }
+
                 await context.Response.WriteAsync(line + "\n", timeout.Token);
                 await context.Response.Body.FlushAsync(timeout.Token);
             }
@@ -469,7 +482,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         var line = EventLine(type, slice);
         foreach (var watch in _watches.Where(w => w.Filter(slice)))
         {
-            watch.Lines.Writer.TryWrite(line);
+            watch.Lines.Writer.TryWrite((line, _revision));
         }
     }
 
@@ -477,7 +490,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     {
         foreach (var watch in _watches.Where(which))
         {
-            watch.Lines.Writer.TryWrite(line);
+            watch.Lines.Writer.TryWrite((line, 0));
         }
     }
 
@@ -525,6 +538,6 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
         public bool AllowBookmarks { get; } = allowBookmarks;
 
-        public Channel<string> Lines { get; } = Channel.CreateUnbounded<string>();
+        public Channel<(string Line, long Version)> Lines { get; } = Channel.CreateUnbounded<(string Line, long Version)>();
     }
 }
