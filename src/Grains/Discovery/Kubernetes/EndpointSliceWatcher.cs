@@ -207,8 +207,7 @@ public sealed partial class EndpointSliceWatcher(
         var published = Produce(affected, now);
         _resumeVersion = listVersion;
         _needsList = false;
-        _lastSyncedAt = now;
-        MarkProgress();
+        MarkProgress(now);
         if (_listedOnce)
         {
             instruments.Relisted();
@@ -329,8 +328,7 @@ public sealed partial class EndpointSliceWatcher(
 
         _resumeVersion = resourceVersion;
         var now = timeProvider.GetUtcNow();
-        _lastSyncedAt = now;
-        MarkProgress();
+        MarkProgress(now);
 
         IReadOnlyCollection<string> affected = [];
         var name = slice!.Metadata.Name;
@@ -379,14 +377,16 @@ public sealed partial class EndpointSliceWatcher(
         _failures++;
     }
 
-    private void MarkProgress()
+    private void MarkProgress(DateTimeOffset now)
     {
         _progress = true;
         if (_failures > 0)
         {
-            Log.Recovered(logger, _failures, _lastSyncedAt is { } at ? timeProvider.GetUtcNow() - at : null);
+            Log.Recovered(logger, _failures, _lastSyncedAt is { } at ? now - at : null);
             _failures = 0;
         }
+
+        _lastSyncedAt = now;
     }
 
     private SliceRejection? Reject(V1EndpointSlice slice)
