@@ -198,6 +198,24 @@ public sealed class EndpointSliceWatcherTests
     }
 
     [Fact]
+    public async Task Watch_ErrorEventOtherThanExpired_BacksOffAndResumesWithoutRelist()
+    {
+        await using var h = await WatcherHarness.CreateAsync(seed: s => s.Apply(Create("data-a", "data-service", [Endpoint("10.0.0.1")])));
+        await h.StartAsync();
+        var listVersion = h.Server.Revision.ToString(CultureInfo.InvariantCulture);
+
+        h.Server.SendRawLine("{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},\"status\":\"Failure\",\"message\":\"etcd unavailable\",\"reason\":\"InternalError\",\"code\":500}}");
+        h.Server.CloseWatches();
+        await h.Server.WaitForRequestsAsync(_ => h.Server.ActiveWatches == 0);
+        await h.PumpUntilAsync(() => h.Server.ActiveWatches == 1, Backoff);
+
+        Assert.Equal(1, h.RestartCount("error_event"));
+        Assert.Equal(0, h.RestartCount("expired"));
+        Assert.Equal(1, h.ListRequests);
+        Assert.Equal([listVersion, listVersion], h.WatchRequests.Select(r => r.ResourceVersion));
+    }
+
+    [Fact]
     public async Task Watch_ConnectionReset_ReconnectsAfterBackoffAndDeliversChangesMadeMeanwhile()
     {
         await using var h = await WatcherHarness.CreateAsync(seed: s => s.Apply(Create("data-a", "data-service", [Endpoint("10.0.0.1")])));
