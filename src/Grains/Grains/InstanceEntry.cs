@@ -13,7 +13,8 @@ internal sealed class InstanceEntry(ServiceEndpoint endpoint, IReadOnlyList<stri
 
     public IReadOnlyList<string> Sources { get; set; } = sources;
 
-    public string InstanceId => Endpoint.InstanceId;
+    /// <summary>Formatted once: selection reads it for every candidate on every call.</summary>
+    public string InstanceId { get; } = endpoint.InstanceId;
 
     public InstanceStatus? Status { get; private set; }
 

@@ -33,7 +33,9 @@ internal sealed partial class ServiceGrain(
     private bool _known;
     private long _selectionsServed;
 
-    private string Service => this.GetPrimaryKeyString();
+    private string? _service;
+
+    private string Service => _service ??= this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {

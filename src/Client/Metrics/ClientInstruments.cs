@@ -1,0 +1,57 @@
+using System.Diagnostics.Metrics;
+
+namespace TradingAgents.Actors.Client.Metrics;
+
+/// <summary>
+/// The client's instruments on the shared <see cref="MeterName"/> meter. An OpenTelemetry Prometheus
+/// exporter turns them into <c>service_discovery_calls_total</c> and <c>service_call_duration_seconds</c>,
+/// the seed's names.
+/// </summary>
+public sealed class ClientInstruments
+{
+    /// <summary>The one meter of TradingAgents.Actors.</summary>
+    public const string MeterName = "TradingAgents.Actors";
+
+    /// <summary>Counter of selections asked of the service grains; tag <c>service</c>.</summary>
+    public const string DiscoveryCallsName = "service_discovery_calls";
+
+    /// <summary>Histogram of call attempt durations in seconds; tags <c>service</c>, <c>instance</c>, <c>outcome</c>.</summary>
+    public const string CallDurationName = "service_call_duration";
+
+    /// <summary>Outcome tag of an attempt that got a response below 500.</summary>
+    public const string Success = "success";
+
+    /// <summary>Outcome tag of an attempt that failed to connect, broke, or got a 5xx.</summary>
+    public const string Failure = "failure";
+
+    /// <summary>Outcome tag of an attempt cut by the service's timeout.</summary>
+    public const string Timeout = "timeout";
+
+    private readonly Counter<long> _discoveryCalls;
+    private readonly Histogram<double> _callDuration;
+
+    /// <summary>Creates the instruments on the meter <see cref="MeterName"/> from <paramref name="meterFactory"/>.</summary>
+    public ClientInstruments(IMeterFactory meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(meterFactory);
+        var meter = meterFactory.Create(MeterName);
+        _discoveryCalls = meter.CreateCounter<long>(
+            DiscoveryCallsName,
+            unit: "{call}",
+            description: "Selections asked of the service grains.");
+        _callDuration = meter.CreateHistogram<double>(
+            CallDurationName,
+            unit: "s",
+            description: "Duration of one call attempt to a service instance, by outcome.");
+    }
+
+    internal void RecordDiscoveryCall(string service) =>
+        _discoveryCalls.Add(1, new KeyValuePair<string, object?>("service", service));
+
+    internal void RecordCallDuration(string service, string instance, string outcome, TimeSpan duration) =>
+        _callDuration.Record(
+            duration.TotalSeconds,
+            new KeyValuePair<string, object?>("service", service),
+            new KeyValuePair<string, object?>("instance", instance),
+            new KeyValuePair<string, object?>("outcome", outcome));
+}

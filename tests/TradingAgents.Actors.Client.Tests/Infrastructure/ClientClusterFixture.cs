@@ -1,0 +1,79 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Discovery;
+using TradingAgents.Actors.Grains;
+using TradingAgents.Actors.Hosting;
+using TradingAgents.DemoServices;
+
+namespace TradingAgents.Actors.Tests.Infrastructure;
+
+/// <summary>
+/// Two in-process silos with the discovery grains, round robin for every service (so spreads are
+/// exact), no health probes, and grain timers on a fake clock that the tests never advance, so an
+/// opened circuit stays open for the rest of a test.
+/// </summary>
+public sealed class ClientClusterFixture : IAsyncLifetime
+{
+    private long _version;
+
+    public FakeTimeProvider SiloTime { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public IClusterClient Client => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton(SiloTime);
+            silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(SiloTime));
+            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            silo.Services.Configure<ServiceDiscoveryOptions>(options =>
+            {
+                options.LoadBalancing.Algorithm = LoadBalancingAlgorithms.RoundRobin;
+                options.LoadBalancing.HealthCheck.Enabled = false;
+            });
+            silo.AddServiceDiscoveryGrains();
+        });
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+    }
+
+    /// <summary>Publishes <paramref name="backends"/> as the whole endpoint set of <paramref name="service"/> through every silo's catalog.</summary>
+    public async Task PublishAsync(string service, params DemoBackend[] backends)
+    {
+        var version = Interlocked.Increment(ref _version);
+        var endpoints = backends.Select(b => new ServiceEndpoint(b.Host, b.Port, EndpointConditions.ReadyToServe, TargetName: b.InstanceName));
+        var update = new EndpointSetUpdate("test", version, [.. endpoints], SiloTime.GetUtcNow());
+        foreach (var silo in Cluster.Silos)
+        {
+            await silo.ServiceProvider.GetRequiredService<EndpointCatalog>().PublishAsync(service, update);
+        }
+    }
+
+    /// <summary>The status of the instance grain of <paramref name="backend"/> under <paramref name="service"/>.</summary>
+    public async Task<InstanceStatus> GetStatusAsync(string service, DemoBackend backend)
+    {
+        var details = await Client.GetGrain<IInstanceGrain>(InstanceKey.Format(service, InstanceIdOf(backend))).GetDetailsAsync();
+        return details.Status;
+    }
+
+    public static string InstanceIdOf(DemoBackend backend) => EndpointAddress.Format(backend.Host, backend.Port);
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClientClusterCollection : ICollectionFixture<ClientClusterFixture>
+{
+    public const string Name = "Client cluster";
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using TradingAgents.Actors.Client.Metrics;
+using TradingAgents.Actors.Client.TradingAgents;
+using TradingAgents.Actors.Tests.Infrastructure;
+using TradingAgents.DemoServices;
+
+namespace TradingAgents.Actors.Tests.Metrics;
+
+[Collection(ClientClusterCollection.Name)]
+public sealed class ClientInstrumentsTests(ClientClusterFixture fixture)
+{
+    [Fact]
+    public async Task Calls_AroundAKilledInstance_RecordDiscoveryCallsAndDurationsByOutcome()
+    {
+        const string service = "instruments";
+        await using var backends = await Backends.StartAsync(DemoServiceKind.DataService, 2, service);
+        await fixture.PublishAsync(service, backends.All);
+        await using var client = new ClientHost(fixture);
+        var meterFactory = client.Services.GetRequiredService<IMeterFactory>();
+        var discoveryCalls = new ConcurrentQueue<(long Value, string? Service)>();
+        var durations = new ConcurrentQueue<(string? Service, string? Instance, string? Outcome)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // Only this client's meter: other tests' containers publish the same names.
+            if (instrument.Meter.Name == ClientInstruments.MeterName && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            if (instrument.Name == ClientInstruments.DiscoveryCallsName)
+            {
+                discoveryCalls.Enqueue((value, Tag(tags, "service")));
+            }
+        });
+        listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) =>
+        {
+            if (instrument.Name == ClientInstruments.CallDurationName)
+            {
+                durations.Enqueue((Tag(tags, "service"), Tag(tags, "instance"), Tag(tags, "outcome")));
+            }
+        });
+        listener.Start();
+        await backends[0].KillAsync();
+
+        for (var i = 0; i < 4; i++)
+        {
+            await client.Caller.CallAsync<StockData>(service, "/api/v1/data/stock?symbol=AAPL&period=1d", HttpMethod.Get);
+        }
+
+        var dead = ClientClusterFixture.InstanceIdOf(backends[0]);
+        var live = ClientClusterFixture.InstanceIdOf(backends[1]);
+        var retries = client.Metrics.Snapshot().For(service).Retries;
+        Assert.InRange(retries, 1, 4);
+        Assert.Equal(client.Metrics.Snapshot().For(service).DiscoveryCalls, discoveryCalls.Count);
+        Assert.All(discoveryCalls, call => Assert.Equal((1L, service), call));
+        Assert.Equal(
+            Enumerable.Repeat((service, dead, ClientInstruments.Failure), (int)retries)
+                .Concat(Enumerable.Repeat((service, live, ClientInstruments.Success), 4))
+                .Order(),
+            durations.Select(d => (d.Service!, d.Instance!, d.Outcome!)).Order());
+    }
+
+    private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == name)
+            {
+                return tag.Value as string;
+            }
+        }
+
+        return null;
+    }
+}
