@@ -1,1 +1,3 @@
-return 0;
+using TradingAgents.Actors.Silo.Hosting;
+
+return await GatewayApp.RunAsync(args).ConfigureAwait(false);

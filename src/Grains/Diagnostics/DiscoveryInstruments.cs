@@ -17,6 +17,7 @@ public sealed class DiscoveryInstruments
     private readonly Counter<long> _selections;
     private readonly Counter<long> _selectionFailures;
     private readonly Counter<long> _healthChecks;
+    private readonly SlidingRatioWindow _lookups;
 
     public DiscoveryInstruments(IMeterFactory meterFactory, ServiceStateBoard board, TimeProvider timeProvider)
     {
@@ -24,6 +25,7 @@ public sealed class DiscoveryInstruments
         ArgumentNullException.ThrowIfNull(board);
         ArgumentNullException.ThrowIfNull(timeProvider);
         var meter = meterFactory.Create(MeterName);
+        _lookups = new SlidingRatioWindow(timeProvider, SlidingRatioWindow.DefaultLength);
         _selections = meter.CreateCounter<long>("service_selections", "{selection}", "Selections answered with an endpoint, per instance.");
         _selectionFailures = meter.CreateCounter<long>("service_selection_failures", "{selection}", "Selections answered without an endpoint, by status.");
         _healthChecks = meter.CreateCounter<long>("service_health_checks", "{probe}", "Active health probes, by result.");
@@ -33,9 +35,18 @@ public sealed class DiscoveryInstruments
             "Instances that may take ordinary traffic now.");
         meter.CreateObservableGauge("circuit_breaker_state", board.ObserveCircuits, null,
             "Circuit state per instance: 0 closed, 1 half-open, 2 open.");
+        meter.CreateObservableGauge("service_discovery_cache_hit_rate", () => ObserveCacheHitRate(_lookups), null,
+            "Share of selections in the last 60 s answered from the service grain's in-memory state, without a grain call or activation.");
         meter.CreateObservableGauge("endpoint_sync_age_seconds", () => board.ObserveSyncAge(timeProvider.GetUtcNow()), "s",
             "Seconds since each source last confirmed a service's endpoints.");
     }
+
+    /// <summary>
+    /// One selection on a known service was answered. <paramref name="fromMemory"/> is false when it
+    /// needed a grain-to-grain call (a half-open trial lease) or was the first on a fresh activation,
+    /// whose state was just rebuilt from the instance grains.
+    /// </summary>
+    public void SelectionAnswered(string service, bool fromMemory) => _lookups.Record(service, fromMemory);
 
     public void Selected(string service, string instanceId) =>
         _selections.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("instance", instanceId));
@@ -49,4 +60,16 @@ public sealed class DiscoveryInstruments
             new KeyValuePair<string, object?>("service", service),
             new KeyValuePair<string, object?>("instance", instanceId),
             new KeyValuePair<string, object?>("result", success ? "success" : "failure"));
+
+    private static IEnumerable<Measurement<double>> ObserveCacheHitRate(SlidingRatioWindow window)
+    {
+        // A service without selections in the window has no rate; its series goes stale rather than reading 0 or 1.
+        foreach (var (service, counts) in window.ReadAll())
+        {
+            if (counts.Ratio is { } ratio)
+            {
+                yield return new Measurement<double>(ratio, new KeyValuePair<string, object?>("service", service));
+            }
+        }
+    }
 }

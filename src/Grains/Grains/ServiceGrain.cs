@@ -35,6 +35,10 @@ internal sealed partial class ServiceGrain(
 
     private string? _service;
 
+    // The first selection of an activation waited for the state to be rebuilt from the instance
+    // grains: a cache miss in service_discovery_cache_hit_rate.
+    private bool _hydrated;
+
     private string Service => _service ??= this.GetPrimaryKeyString();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -79,6 +83,8 @@ internal sealed partial class ServiceGrain(
 
         EnsurePolicy();
         var excluded = request?.ExcludedInstanceIds ?? default;
+        var fromMemory = _hydrated;
+        _hydrated = true;
 
         // A half-open instance only recovers if it gets its trial calls, which a score-based policy
         // would never give it; so trials go first, leased from the instance grain to stay fleet-wide.
@@ -86,10 +92,12 @@ internal sealed partial class ServiceGrain(
         {
             if (entry.Circuit == CircuitState.HalfOpen && entry.GetNotSelectableReason() is null && !IsExcluded(excluded, entry.InstanceId))
             {
+                fromMemory = false;
                 var granted = await GrainFactory.GetGrain<IInstanceGrain>(InstanceKey.Format(Service, entry.InstanceId))
                     .TryAcquireTrialAsync().ConfigureAwait(true);
                 if (granted && _instances.ContainsKey(entry.InstanceId))
                 {
+                    instruments.SelectionAnswered(Service, fromMemory);
                     return Select(entry, isTrial: true);
                 }
 
@@ -103,6 +111,7 @@ internal sealed partial class ServiceGrain(
             count = CollectCandidates(excluded, preferredZone: null, drainingOnly: true);
         }
 
+        instruments.SelectionAnswered(Service, fromMemory);
         if (count == 0)
         {
             return Fail(SelectionStatus.NoneSelectable, DescribeNoneSelectable(excluded));

@@ -1,0 +1,73 @@
+using TradingAgents.Actors.Discovery;
+using TradingAgents.Actors.Grains;
+using TradingAgents.Actors.Silo.Gateway;
+
+namespace TradingAgents.Actors.Silo.Api;
+
+/// <summary>
+/// The discovery API under <c>/api/discovery</c>: the services, one service's snapshot, and a
+/// selection. Unknown names get 404 from the endpoint catalog without activating a grain.
+/// </summary>
+public static class DiscoveryApiEndpoints
+{
+    /// <summary>Maps the discovery API.</summary>
+    public static RouteGroupBuilder MapDiscoveryApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var group = endpoints.MapGroup("/api/discovery");
+
+        group.MapGet("/services", async (EndpointCatalog catalog, IGrainFactory grains) =>
+        {
+            var names = catalog.GetKnownServices();
+            var snapshots = await Task.WhenAll(names.Select(name => grains.GetGrain<IServiceGrain>(name).GetSnapshotAsync().AsTask())).ConfigureAwait(false);
+            var services = snapshots
+                .Select(s => new ServiceSummary(s.Service, s.Algorithm, s.Instances.Count, s.Instances.Count(i => i.Selectable)))
+                .ToList();
+            return TypedResults.Ok(new ServiceList(services));
+        });
+
+        group.MapGet("/services/{name}", async (string name, EndpointCatalog catalog, IGrainFactory grains) =>
+        {
+            if (!catalog.IsKnown(name))
+            {
+                return UnknownService(name);
+            }
+
+            var snapshot = await grains.GetGrain<IServiceGrain>(name).GetSnapshotAsync().ConfigureAwait(false);
+            return Results.Ok(snapshot);
+        });
+
+        group.MapPost("/services/{name}/select", async (string name, HttpContext context, EndpointCatalog catalog, IGrainFactory grains, ServiceForwarder forwarder) =>
+        {
+            if (!catalog.IsKnown(name))
+            {
+                return UnknownService(name);
+            }
+
+            var selection = await grains.GetGrain<IServiceGrain>(name).SelectAsync().ConfigureAwait(false);
+            switch (selection.Status)
+            {
+                case SelectionStatus.Selected:
+                    return Results.Ok(selection);
+                case SelectionStatus.UnknownService:
+                    return UnknownService(name);
+                default:
+                    var retryAfter = await forwarder.GetRetryAfterSecondsAsync(name).ConfigureAwait(false);
+                    context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    return Results.Problem(
+                        detail: selection.Reason,
+                        statusCode: StatusCodes.Status503ServiceUnavailable,
+                        title: "No instance available",
+                        extensions: new Dictionary<string, object?> { ["service"] = name, ["selectionStatus"] = selection.Status });
+            }
+        });
+
+        return group;
+    }
+
+    private static IResult UnknownService(string name) => Results.Problem(
+        detail: $"Service '{name}' is neither configured nor discovered.",
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Unknown service",
+        extensions: new Dictionary<string, object?> { ["service"] = name });
+}

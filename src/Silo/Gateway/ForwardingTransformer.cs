@@ -1,0 +1,37 @@
+using Yarp.ReverseProxy.Forwarder;
+
+namespace TradingAgents.Actors.Silo.Gateway;
+
+/// <summary>
+/// Rewrites <c>/{service}/rest</c> to <c>/rest</c> on the instance and, while a retry is still
+/// possible, holds back a 5xx answer so that it can be retried elsewhere instead of reaching the client.
+/// One per request; not shared between requests.
+/// </summary>
+internal sealed class ForwardingTransformer(PathString remainingPath, QueryString query) : HttpTransformer
+{
+    /// <summary>When true, a 5xx response is not copied to the client; its status lands in <see cref="HeldBackStatus"/>.</summary>
+    public bool HoldBackServerErrors { get; set; }
+
+    /// <summary>The status of a response held back by this attempt; 0 when none was.</summary>
+    public int HeldBackStatus { get; set; }
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await HttpTransformer.Default.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, remainingPath, query);
+    }
+
+    public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (proxyResponse is not null && HoldBackServerErrors && (int)proxyResponse.StatusCode >= StatusCodes.Status500InternalServerError)
+        {
+            HeldBackStatus = (int)proxyResponse.StatusCode;
+            return ValueTask.FromResult(false);
+        }
+
+        return HttpTransformer.Default.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+    }
+
+    public override ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken) =>
+        HttpTransformer.Default.TransformResponseTrailersAsync(httpContext, proxyResponse, cancellationToken);
+}

@@ -1,0 +1,124 @@
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Microsoft.Extensions.Configuration.Memory;
+using Orleans.Dashboard;
+using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Hosting;
+using TradingAgents.Actors.Silo.Api;
+using TradingAgents.Actors.Silo.Gateway;
+using TradingAgents.Actors.Silo.Observability;
+using TradingAgents.Actors.Silo.StatusPage;
+
+namespace TradingAgents.Actors.Silo.Hosting;
+
+/// <summary>
+/// Builds the gateway: an ASP.NET Core app that co-hosts the Orleans silo, forwards
+/// <c>/{service}/...</c>, and serves <c>/health</c>, <c>/ready</c>, the discovery API and the dashboard.
+/// <see cref="CreateBuilder"/> and <see cref="Build"/> are separate so that tests (and other hosts)
+/// can change services in between.
+/// </summary>
+public static class GatewayApp
+{
+    /// <summary>Where Kestrel listens when nothing else (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>ASPNETCORE_HTTP_PORTS</c>, <c>Kestrel:Endpoints</c>) says.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    // Lowest-precedence defaults: Orleans and YARP log every routine step at Information.
+    private static readonly Dictionary<string, string?> Defaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Orleans"] = "Warning",
+        ["Logging:LogLevel:Yarp"] = "Warning",
+        ["Logging:LogLevel:Polly"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+    };
+
+    /// <summary>
+    /// Creates the builder: configuration from appsettings, the service-discovery YAML file
+    /// (<c>--config</c> or <c>SERVICE_DISCOVERY_CONFIG</c>), environment variables and the command line,
+    /// then <paramref name="configureConfiguration"/> (tests add in-memory overrides there); the silo
+    /// and every gateway service.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args, Action<IConfigurationBuilder>? configureConfiguration = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var builder = WebApplication.CreateBuilder(args);
+        IConfigurationBuilder configuration = builder.Configuration;
+        configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
+        configuration.AddCommandLine(args, ServiceDiscoveryConfigurationExtensions.CommandLineSwitchMappings);
+        AddServiceDiscoveryFile(builder.Configuration);
+        configureConfiguration?.Invoke(builder.Configuration);
+
+        if (!HasListenAddress(builder.Configuration))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.ConfigureHttpJsonOptions(options => GatewayJson.Configure(options.SerializerOptions));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddServiceDiscoveryOptions(builder.Configuration);
+        builder.Services.AddOptions<DashboardAccessOptions>().Bind(builder.Configuration.GetSection(DashboardAccessOptions.SectionName));
+        builder.Services.AddGateway(builder.Configuration);
+        builder.Services.AddTradingAgentsObservability(builder.Configuration);
+        builder.UseOrleans(silo => silo
+            .AddGatewaySilo(builder.Configuration)
+            .AddConfigurationEndpointSource());
+
+        // After UseOrleans: hosted services stop in reverse order, so draining ends before the silo stops.
+        builder.Services.AddGatewayDrain();
+        return builder;
+    }
+
+    /// <summary>Builds the app and maps its endpoints.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+        app.UseWhen(
+            static context => context.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase),
+            static branch => branch.UseMiddleware<DashboardAccessMiddleware>());
+        app.MapGatewayHealth();
+        app.MapDiscoveryApi();
+        app.MapDiscoveryStatusPage();
+        app.MapTradingAgentsObservability();
+        app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapGateway();
+        return app;
+    }
+
+    /// <summary>Runs the gateway until it is stopped (SIGTERM, Ctrl+C). With <c>--demo</c>, also the demo backends.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var app = Build(CreateBuilder(args));
+        await app.RunAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    private static void AddServiceDiscoveryFile(ConfigurationManager configuration)
+    {
+        var path = ServiceDiscoveryConfigurationExtensions.ResolveConfigPath(configuration);
+        if (path is null)
+        {
+            return;
+        }
+
+        // A file named explicitly must exist: a typo must not start a gateway with no services.
+        configuration.AddServiceDiscoveryYaml(Path.GetFullPath(path), optional: false, reloadOnChange: true);
+
+        // Environment variables and the command line still override single keys of the file.
+        var sources = ((IConfigurationBuilder)configuration).Sources;
+        var yaml = sources[^1];
+        var firstEnvironment = sources.ToList().FindIndex(s => s is EnvironmentVariablesConfigurationSource);
+        if (firstEnvironment >= 0)
+        {
+            sources.RemoveAt(sources.Count - 1);
+            sources.Insert(firstEnvironment, yaml);
+        }
+    }
+
+    private static bool HasListenAddress(IConfiguration configuration) =>
+        !string.IsNullOrEmpty(configuration["urls"])
+        || !string.IsNullOrEmpty(configuration["http_ports"])
+        || !string.IsNullOrEmpty(configuration["https_ports"])
+        || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
+}

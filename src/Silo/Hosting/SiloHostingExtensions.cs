@@ -1,0 +1,77 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Dashboard;
+using TradingAgents.Actors.Hosting;
+
+namespace TradingAgents.Actors.Silo.Hosting;
+
+/// <summary>Configures the silo that the gateway co-hosts.</summary>
+public static class SiloHostingExtensions
+{
+    /// <summary>
+    /// Clustering from the <c>Cluster</c> section (localhost by default, Redis when configured, Orleans'
+    /// Kubernetes hosting only when <c>Cluster:KubernetesHosting</c> is true), fast-failover membership
+    /// probes, the discovery grains and the Orleans Dashboard.
+    /// </summary>
+    public static ISiloBuilder AddGatewaySilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        // Bound here as well as through options: the clustering provider must be chosen while the
+        // silo is being built, before options validation runs; a bad section still fails start-up
+        // through ValidateOnStart with every bad key listed.
+        var cluster = configuration.GetSection(ClusterHostingOptions.SectionName).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
+        silo.Services.AddOptions<ClusterHostingOptions>().Bind(configuration.GetSection(ClusterHostingOptions.SectionName)).ValidateOnStart();
+        silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterHostingOptions>, ClusterHostingOptionsValidator>());
+
+        if (cluster.UsesRedis)
+        {
+            silo.UseRedisClustering(cluster.RedisConnectionString ?? string.Empty);
+            silo.Configure<ClusterOptions>(options =>
+            {
+                options.ClusterId = cluster.ClusterId;
+                options.ServiceId = cluster.ServiceId;
+            });
+            var advertised = cluster.AdvertisedIPAddress ?? Environment.GetEnvironmentVariable("POD_IP");
+            if (!cluster.KubernetesHosting)
+            {
+                if (advertised is { Length: > 0 } && IPAddress.TryParse(advertised, out var address))
+                {
+                    silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                }
+                else
+                {
+                    silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+                }
+            }
+        }
+        else
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, primarySiloEndpoint: null, cluster.ServiceId, cluster.ClusterId);
+        }
+
+        if (cluster.KubernetesHosting)
+        {
+            // Reads POD_NAME, POD_NAMESPACE and POD_IP, sets the endpoints and cluster ids from the pod.
+            silo.UseKubernetesHosting();
+        }
+
+        silo.Configure<ClusterMembershipOptions>(options =>
+        {
+            options.ProbeTimeout = TimeSpan.FromSeconds(cluster.ProbeTimeoutSeconds);
+            options.NumMissedProbesLimit = cluster.MissedProbesLimit;
+        });
+
+        silo.AddServiceDiscoveryGrains();
+        silo.AddDashboard();
+
+        silo.Services.TryAddSingleton<SiloReadiness>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloReadiness>());
+        return silo;
+    }
+}

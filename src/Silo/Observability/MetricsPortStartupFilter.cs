@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace TradingAgents.Actors.Silo.Observability;
+
+/// <summary>
+/// Adds the metrics port to the server's addresses and keeps everything but <c>/metrics</c> off it.
+/// A startup filter runs after the host has copied <c>urls</c> into the server's addresses and before
+/// the server binds them, so the main address stays whatever <c>urls</c> says; a Kestrel <c>Listen</c>
+/// call would instead replace every configured URL.
+/// </summary>
+internal sealed partial class MetricsPortStartupFilter(IOptions<MetricsOptions> options, ILogger<MetricsPortStartupFilter> logger) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        if (options.Value.Port is { } port)
+        {
+            var addresses = app.ServerFeatures.Get<IServerAddressesFeature>()?.Addresses;
+            if (addresses is null || addresses.IsReadOnly || addresses.Count == 0)
+            {
+                // Kestrel endpoints from code or Kestrel:Endpoints replace the address list; the
+                // operator must add the metrics endpoint there.
+                LogMetricsPortNotAdded(logger, port);
+            }
+            else
+            {
+                addresses.Add($"http://*:{port}");
+                app.Use((context, nextMiddleware) =>
+                    context.Connection.LocalPort == port && !context.Request.Path.Equals(MetricsOptions.Path, StringComparison.OrdinalIgnoreCase)
+                        ? NotFound(context)
+                        : nextMiddleware(context));
+            }
+        }
+
+        next(app);
+    };
+
+    private static Task NotFound(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Warning,
+        Message = "Metrics:Port {Port} was not added: the server's addresses come from Kestrel endpoints; add an endpoint for the port there.")]
+    private static partial void LogMetricsPortNotAdded(ILogger logger, int port);
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using Microsoft.Playwright;
+using TradingAgents.Actors.Tests.Infrastructure;
+
+namespace TradingAgents.Actors.Tests.StatusPage;
+
+/// <summary>The /discovery page in headless Chromium (the Debian package; Playwright's own download is not used).</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class DiscoveryStatusPageTests(GatewayFixture gateway)
+{
+    private const string ChromiumPath = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task Page_ServesHtmlWithAContentSecurityPolicy()
+    {
+        using var response = await gateway.GetAsync("/discovery");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Page_CircuitOpensForOneInstance_ShowsEveryServiceAndThatInstanceOpen()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install the Debian package (sudo apt-get install -y chromium), as .ci/run does.");
+        var profile = Directory.CreateTempSubdirectory("ta-chromium-").FullName;
+        try
+        {
+            using var playwright = await Playwright.CreateAsync();
+            // A persistent context is how Playwright takes a fresh, empty --user-data-dir.
+            await using var context = await playwright.Chromium.LaunchPersistentContextAsync(profile, new BrowserTypeLaunchPersistentContextOptions
+            {
+                ExecutablePath = ChromiumPath,
+                Headless = true,
+                Args =
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                ],
+                ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            });
+            var page = await context.NewPageAsync();
+            var errors = new List<string>();
+            page.PageError += (_, error) => errors.Add(error);
+
+            await page.GotoAsync(new Uri(gateway.BaseAddress, "/discovery").ToString());
+
+            foreach (var service in gateway.Backends.Keys)
+            {
+                await Assertions.Expect(page.Locator($"section[data-service='{service}'] h2")).ToHaveTextAsync(service);
+                foreach (var backend in gateway.Backends[service])
+                {
+                    await Assertions.Expect(page.Locator($"section[data-service='{service}'] tr[data-instance='{GatewayFixture.InstanceIdOf(backend)}']")).ToHaveCountAsync(1);
+                }
+            }
+
+            var broken = gateway.Backends["llm-service"][0];
+            var healthy = gateway.Backends["llm-service"][1];
+            var brokenCircuit = page.Locator($"section[data-service='llm-service'] tr[data-instance='{GatewayFixture.InstanceIdOf(broken)}'] td[data-field='circuit']");
+            var healthyCircuit = page.Locator($"section[data-service='llm-service'] tr[data-instance='{GatewayFixture.InstanceIdOf(healthy)}'] td[data-field='circuit']");
+            await Assertions.Expect(brokenCircuit).ToHaveTextAsync("closed");
+
+            await gateway.OpenCircuitAsync("llm-service", broken);
+
+            await Assertions.Expect(brokenCircuit).ToHaveTextAsync("open", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
+            await Assertions.Expect(healthyCircuit).ToHaveTextAsync("closed");
+            Assert.Empty(errors);
+
+            // docs/discovery-page.png is made by running this test with DISCOVERY_PAGE_SCREENSHOT set.
+            var screenshot = Environment.GetEnvironmentVariable("DISCOVERY_PAGE_SCREENSHOT") ?? Path.Combine(profile, "discovery-page.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+            Assert.True(new FileInfo(screenshot).Length > 0);
+            await context.CloseAsync();
+        }
+        finally
+        {
+            Directory.Delete(profile, recursive: true);
+        }
+    }
+}
