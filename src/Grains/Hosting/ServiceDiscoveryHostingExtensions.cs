@@ -23,6 +23,7 @@ public static class ServiceDiscoveryHostingExtensions
         builder.Services.AddServiceDiscoveryOptions(configuration);
         builder.AddServiceDiscoveryGrains();
         builder.AddConfigurationEndpointSource();
+        builder.AddKubernetesEndpointSource();
         return builder;
     }
 

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -63,6 +65,12 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     {
         get { lock (_gate) { return _watches.Count; } }
     }
+
+    /// <summary>
+    /// <see cref="Stopwatch.GetTimestamp"/> at which the first watch began writing the event of each
+    /// revision: the start of the latency a benchmark measures.
+    /// </summary>
+    public ConcurrentDictionary<long, long> SentAt { get; } = new();
 
     /// <summary>Every request so far, in arrival order.</summary>
     public IReadOnlyList<FakeRequest> Requests
@@ -245,7 +253,23 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
+    /// <summary>The last exception the fake itself threw while answering, for failure messages.</summary>
+    public Exception? LastError { get; private set; }
+
     private async Task HandleAsync(HttpContext context, string? @namespace)
+    {
+        try
+        {
+            await HandleCoreAsync(context, @namespace);
+        }
+        catch (Exception e)
+        {
+            LastError = e;
+            throw;
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context, string? @namespace)
     {
         var query = context.Request.Query;
         var request = new FakeRequest(
@@ -364,14 +388,14 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
                     // No version: synthetic ADDED events for the current state, as the real server does.
                     foreach (var slice in _objects.Values.Where(filter))
                     {
-                        watch.Lines.Writer.TryWrite(EventLine("ADDED", slice));
+                        watch.Lines.Writer.TryWrite((EventLine("ADDED", slice), 0));
                     }
                 }
                 else
                 {
                     foreach (var (version, type, slice) in _history.Where(h => h.Version > from && filter(h.Object)))
                     {
-                        watch.Lines.Writer.TryWrite(EventLine(type, slice));
+                        watch.Lines.Writer.TryWrite((EventLine(type, slice), version));
                     }
                 }
 
@@ -404,8 +428,13 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
         try
         {
-            await foreach (var line in watch.Lines.Reader.ReadAllAsync(timeout.Token))
+            await foreach (var (line, version) in watch.Lines.Reader.ReadAllAsync(timeout.Token))
             {
+                if (version != 0)
+                {
+                    SentAt.TryAdd(version, Stopwatch.GetTimestamp());
+                }
+
                 await context.Response.WriteAsync(line + "\n", timeout.Token);
                 await context.Response.Body.FlushAsync(timeout.Token);
             }
@@ -453,7 +482,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         var line = EventLine(type, slice);
         foreach (var watch in _watches.Where(w => w.Filter(slice)))
         {
-            watch.Lines.Writer.TryWrite(line);
+            watch.Lines.Writer.TryWrite((line, _revision));
         }
     }
 
@@ -461,7 +490,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     {
         foreach (var watch in _watches.Where(which))
         {
-            watch.Lines.Writer.TryWrite(line);
+            watch.Lines.Writer.TryWrite((line, 0));
         }
     }
 
@@ -481,16 +510,17 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         await context.Response.WriteAsync(StatusJson(status, reason, message), Encoding.UTF8);
     }
 
+    // KubernetesClient cannot serialize V1Status (its converter only reads), so the Status is written by hand.
     private static string StatusJson(HttpStatusCode status, string reason, string message) =>
-        KubernetesJson.Serialize(new V1Status
+        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ApiVersion = "v1",
-            Kind = "Status",
-            Metadata = new V1ListMeta(),
-            Status = "Failure",
-            Message = message,
-            Reason = reason,
-            Code = (int)status,
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new Dictionary<string, object>(),
+            ["status"] = "Failure",
+            ["message"] = message,
+            ["reason"] = reason,
+            ["code"] = (int)status,
         });
 
     private static V1EndpointSlice Clone(V1EndpointSlice slice) =>
@@ -508,6 +538,6 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
         public bool AllowBookmarks { get; } = allowBookmarks;
 
-        public Channel<string> Lines { get; } = Channel.CreateUnbounded<string>();
+        public Channel<(string Line, long Version)> Lines { get; } = Channel.CreateUnbounded<(string Line, long Version)>();
     }
 }

@@ -108,7 +108,7 @@ public sealed class WatcherHarness : IAsyncDisposable
         {
             if (Stopwatch.GetElapsedTime(started) > limit)
             {
-                throw new TimeoutException($"Condition not met after pumping fake time to {Time.GetUtcNow():O}; requests: {string.Join(" | ", Server.Requests)}");
+                throw new TimeoutException($"Condition not met after pumping fake time to {Time.GetUtcNow():O}; requests: {string.Join(" | ", Server.Requests)}; log: {LogText()}; fake error: {Server.LastError}");
             }
 
             Time.Advance(step);
@@ -117,6 +117,9 @@ public sealed class WatcherHarness : IAsyncDisposable
                 Publisher.WaitUntilAsync(_ => condition(), TimeSpan.FromMilliseconds(50))).Unwrap().ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
+
+    /// <summary>The watcher's log so far, one record per line, for failure messages.</summary>
+    public string LogText() => string.Join(Environment.NewLine, Logs.GetSnapshot().Select(r => $"{r.Level} {r.Id.Name}: {r.Message} {r.Exception?.GetType().Name} {r.Exception?.Message}"));
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

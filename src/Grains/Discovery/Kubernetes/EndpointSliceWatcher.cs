@@ -207,8 +207,7 @@ public sealed partial class EndpointSliceWatcher(
         var published = Produce(affected, now);
         _resumeVersion = listVersion;
         _needsList = false;
-        _lastSyncedAt = now;
-        MarkProgress();
+        MarkProgress(now);
         if (_listedOnce)
         {
             instruments.Relisted();
@@ -291,6 +290,15 @@ public sealed partial class EndpointSliceWatcher(
         {
             // A watch that had nothing to say until its timeout ends before its first line.
         }
+        catch (JsonException e) when (_progress)
+        {
+            // KubernetesClient ends the stream on a line that is not JSON; the line is lost, but nothing
+            // after the last good event is, so resume from there at once. Without progress, back off.
+            instruments.Rejected("malformed_line");
+            instruments.Restarted("malformed_line");
+            Log.MalformedLine(logger, e.Message);
+            return;
+        }
 
         if (expired)
         {
@@ -320,8 +328,7 @@ public sealed partial class EndpointSliceWatcher(
 
         _resumeVersion = resourceVersion;
         var now = timeProvider.GetUtcNow();
-        _lastSyncedAt = now;
-        MarkProgress();
+        MarkProgress(now);
 
         IReadOnlyCollection<string> affected = [];
         var name = slice!.Metadata.Name;
@@ -370,14 +377,16 @@ public sealed partial class EndpointSliceWatcher(
         _failures++;
     }
 
-    private void MarkProgress()
+    private void MarkProgress(DateTimeOffset now)
     {
         _progress = true;
         if (_failures > 0)
         {
-            Log.Recovered(logger, _failures, _lastSyncedAt is { } at ? timeProvider.GetUtcNow() - at : null);
+            Log.Recovered(logger, _failures, _lastSyncedAt is { } at ? now - at : null);
             _failures = 0;
         }
+
+        _lastSyncedAt = now;
     }
 
     private SliceRejection? Reject(V1EndpointSlice slice)
@@ -516,6 +525,7 @@ public sealed partial class EndpointSliceWatcher(
         HttpOperationException { Response.StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } => "unauthorized",
         HttpOperationException => "http_status",
         WatchErrorEventException => "error_event",
+        JsonException => "malformed_line",
         HttpRequestException or IOException or System.Net.Sockets.SocketException or OperationCanceledException => "transport",
         _ => "error",
     };

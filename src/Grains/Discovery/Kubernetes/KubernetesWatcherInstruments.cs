@@ -9,10 +9,10 @@ namespace TradingAgents.Actors.Discovery.Kubernetes;
 /// </summary>
 public sealed class KubernetesWatcherInstruments
 {
-    /// <summary>Name of the product's meter.</summary>
-    public const string MeterName = "TradingAgents.Actors";
+    /// <summary>Name of the product's one meter, shared with the grains' instruments.</summary>
+    public const string MeterName = TradingAgents.Actors.Diagnostics.DiscoveryInstruments.MeterName;
 
-    /// <summary>Watch restarts, tagged <c>reason</c>: closed, expired, watchdog, transport, http_status, unauthorized, error_event, error.</summary>
+    /// <summary>Watch restarts, tagged <c>reason</c>: closed, expired, watchdog, transport, http_status, unauthorized, error_event, malformed_line, error.</summary>
     public const string RestartsName = "endpoint_watcher_restarts";
 
     /// <summary>Full lists after the first one (each one follows an expiry).</summary>
