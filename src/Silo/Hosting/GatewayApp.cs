@@ -61,9 +61,7 @@ public static class GatewayApp
         builder.Services.AddOptions<DashboardAccessOptions>().Bind(builder.Configuration.GetSection(DashboardAccessOptions.SectionName));
         builder.Services.AddGateway(builder.Configuration);
         builder.Services.AddTradingAgentsObservability(builder.Configuration);
-        builder.UseOrleans(silo => silo
-            .AddGatewaySilo(builder.Configuration)
-            .AddConfigurationEndpointSource());
+        builder.UseOrleans(silo => silo.AddGatewaySilo(builder.Configuration));
 
         // After UseOrleans: hosted services stop in reverse order, so draining ends before the silo stops.
         builder.Services.AddGatewayDrain();

@@ -15,7 +15,8 @@ public static class SiloHostingExtensions
     /// <summary>
     /// Clustering from the <c>Cluster</c> section (localhost by default, Redis when configured, Orleans'
     /// Kubernetes hosting only when <c>Cluster:KubernetesHosting</c> is true), fast-failover membership
-    /// probes, the discovery grains and the Orleans Dashboard.
+    /// probes, service discovery (grains, the configuration source, and the Kubernetes source when
+    /// <c>kubernetes.enabled</c>) and the Orleans Dashboard.
     /// </summary>
     public static ISiloBuilder AddGatewaySilo(this ISiloBuilder silo, IConfiguration configuration)
     {
@@ -67,7 +68,7 @@ public static class SiloHostingExtensions
             options.NumMissedProbesLimit = cluster.MissedProbesLimit;
         });
 
-        silo.AddServiceDiscoveryGrains();
+        silo.AddServiceDiscovery(configuration);
         silo.AddDashboard();
 
         silo.Services.TryAddSingleton<SiloReadiness>();
