@@ -156,7 +156,7 @@ internal sealed partial class InstanceGrain(
                 ? $"health check succeeded ({result.Detail})"
                 : $"{_health.ConsecutiveFailures} consecutive failed health checks; last: {result.Detail}";
             Record($"health {_health.State}", reason);
-            LogHealthChanged(logger, _service, _instanceId, _health.State, reason);
+            LogHealthChanged(logger, _health.State == HealthState.Unhealthy ? LogLevel.Warning : LogLevel.Information, _service, _instanceId, _health.State, reason);
             await PushAsync().ConfigureAwait(true);
         }
     }
@@ -178,7 +178,7 @@ internal sealed partial class InstanceGrain(
         if (_breaker.LastTransition is { } transition)
         {
             Record($"circuit {transition.From} -> {transition.To}", transition.Reason);
-            LogCircuitChanged(logger, _service, _instanceId, transition.From, transition.To, transition.Reason);
+            LogCircuitChanged(logger, transition.To == CircuitState.Open ? LogLevel.Warning : LogLevel.Information, _service, _instanceId, transition.From, transition.To, transition.Reason);
         }
 
         if (_breaker.OpenUntil is { } openUntil)
@@ -242,9 +242,9 @@ internal sealed partial class InstanceGrain(
         }
     }
 
-    [LoggerMessage(EventId = 2100, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: circuit {From} -> {To} ({Reason})")]
-    private static partial void LogCircuitChanged(ILogger logger, string service, string instanceId, CircuitState from, CircuitState to, string reason);
+    [LoggerMessage(EventId = 2100, Message = "{Service} {InstanceId}: circuit {From} -> {To} ({Reason})")]
+    private static partial void LogCircuitChanged(ILogger logger, LogLevel level, string service, string instanceId, CircuitState from, CircuitState to, string reason);
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: health {State} ({Reason})")]
-    private static partial void LogHealthChanged(ILogger logger, string service, string instanceId, HealthState state, string reason);
+    [LoggerMessage(EventId = 2101, Message = "{Service} {InstanceId}: health {State} ({Reason})")]
+    private static partial void LogHealthChanged(ILogger logger, LogLevel level, string service, string instanceId, HealthState state, string reason);
 }
