@@ -75,6 +75,6 @@ internal sealed partial class ServiceDiscoveryOptionsSetup(IConfiguration config
             .AddInMemoryCollection(section.AsEnumerable().Where(static pair => pair.Value is not null))
             .Build();
 
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Error, Message = "Rejected a reload of the service discovery configuration with {Count} error(s); keeping the last valid configuration:\n{Errors}")]
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Rejected a reload of the service discovery configuration with {Count} error(s); keeping the last valid configuration:\n{Errors}")]
     private static partial void LogReloadRejected(ILogger logger, int count, string errors);
 }

@@ -242,9 +242,9 @@ internal sealed partial class InstanceGrain(
         }
     }
 
-    [LoggerMessage(EventId = 2100, Message = "{Service} {InstanceId}: circuit {From} -> {To} ({Reason})")]
+    [LoggerMessage(EventId = 1500, Message = "{Service} {InstanceId}: circuit {From} -> {To} ({Reason})")]
     private static partial void LogCircuitChanged(ILogger logger, LogLevel level, string service, string instanceId, CircuitState from, CircuitState to, string reason);
 
-    [LoggerMessage(EventId = 2101, Message = "{Service} {InstanceId}: health {State} ({Reason})")]
+    [LoggerMessage(EventId = 1501, Message = "{Service} {InstanceId}: health {State} ({Reason})")]
     private static partial void LogHealthChanged(ILogger logger, LogLevel level, string service, string instanceId, HealthState state, string reason);
 }

@@ -413,9 +413,9 @@ internal sealed partial class ServiceGrain(
             entry.Sources);
     }
 
-    [LoggerMessage(EventId = 2000, Level = LogLevel.Information, Message = "Service {Service}: {Count} instance(s) after reconcile ({Changed} added or changed, {Removed} removed)")]
+    [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Service {Service}: {Count} instance(s) after reconcile ({Changed} added or changed, {Removed} removed)")]
     private static partial void LogInstancesReconciled(ILogger logger, string service, int count, int changed, int removed);
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Service {Service}: instance {InstanceId} is now {State} ({Reason})")]
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Service {Service}: instance {InstanceId} is now {State} ({Reason})")]
     private static partial void LogSelectabilityChanged(ILogger logger, string service, string instanceId, string state, string reason);
 }
