@@ -3,7 +3,8 @@ using System.Diagnostics.Metrics;
 namespace TradingAgents.Actors.Client.Metrics;
 
 /// <summary>
-/// The client's instruments on the shared <see cref="MeterName"/> meter. An OpenTelemetry Prometheus
+/// The call instruments on the shared <see cref="MeterName"/> meter, used by the client library and by
+/// the gateway alike so that one process never defines them twice. An OpenTelemetry Prometheus
 /// exporter turns them into <c>service_discovery_calls_total</c> and <c>service_call_duration_seconds</c>,
 /// the seed's names.
 /// </summary>
@@ -45,10 +46,12 @@ public sealed class ClientInstruments
             description: "Duration of one call attempt to a service instance, by outcome.");
     }
 
-    internal void RecordDiscoveryCall(string service) =>
+    /// <summary>Counts one selection asked of <paramref name="service"/>'s grain.</summary>
+    public void RecordDiscoveryCall(string service) =>
         _discoveryCalls.Add(1, new KeyValuePair<string, object?>("service", service));
 
-    internal void RecordCallDuration(string service, string instance, string outcome, TimeSpan duration) =>
+    /// <summary>Records one call attempt's duration with its outcome (<see cref="Success"/>, <see cref="Failure"/>, <see cref="Timeout"/>).</summary>
+    public void RecordCallDuration(string service, string instance, string outcome, TimeSpan duration) =>
         _callDuration.Record(
             duration.TotalSeconds,
             new KeyValuePair<string, object?>("service", service),

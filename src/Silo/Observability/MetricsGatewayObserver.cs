@@ -9,11 +9,11 @@ internal sealed class MetricsGatewayObserver(GatewayCallInstruments instruments,
     public void OnAttempt(in GatewayAttempt attempt)
     {
         // Every attempt followed one selection by the service grain.
-        instruments.RecordDiscoveryCall(attempt.Service);
+        instruments.Calls.RecordDiscoveryCall(attempt.Service);
         var outcome = attempt.Success
             ? ClientInstruments.Success
             : attempt.StatusCode == StatusCodes.Status504GatewayTimeout ? ClientInstruments.Timeout : ClientInstruments.Failure;
-        instruments.RecordCallDuration(attempt.Service, attempt.InstanceId, outcome, attempt.Latency);
+        instruments.Calls.RecordCallDuration(attempt.Service, attempt.InstanceId, outcome, attempt.Latency);
     }
 
     public void OnCompleted(in GatewayCompletion completion)
@@ -21,7 +21,7 @@ internal sealed class MetricsGatewayObserver(GatewayCallInstruments instruments,
         if (completion.Result == GatewayResult.NoSelectableInstance)
         {
             // The selection that found nothing was a discovery call too.
-            instruments.RecordDiscoveryCall(completion.Service);
+            instruments.Calls.RecordDiscoveryCall(completion.Service);
         }
 
         if (IsFailure(completion) is { } failed)

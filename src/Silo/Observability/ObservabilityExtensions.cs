@@ -46,6 +46,7 @@ public static class ObservabilityExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CallFailureWindow>();
         services.TryAddSingleton<GatewayCallInstruments>();
+        services.TryAddSingleton<Client.Metrics.ClientInstruments>();
         services.Replace(ServiceDescriptor.Singleton<IGatewayObserver, MetricsGatewayObserver>());
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
