@@ -1,0 +1,67 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime;
+using TradingAgents.Actors.Discovery;
+using TradingAgents.Actors.Grains;
+using TradingAgents.Actors.Tests.Infrastructure;
+using TradingAgents.DemoServices;
+
+namespace TradingAgents.Actors.Tests.Hosting;
+
+[Collection(GatewayCollection.Name)]
+public sealed class RedisClusteringTests
+{
+    [Fact]
+    public async Task TwoGateways_RedisMembership_FormOneClusterWithFleetWideBreakerState()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var backends = await Backends.StartAsync(DemoServiceKind.DataService, 2);
+        var clusterId = $"redis-{Guid.NewGuid():N}";
+        Dictionary<string, string?> Settings() => new(GatewayTestHost.Endpoints("data-service", backends.Addresses))
+        {
+            ["Cluster:Provider"] = "Redis",
+            ["Cluster:RedisConnectionString"] = redis.ConnectionString,
+            ["Cluster:ClusterId"] = clusterId,
+            ["Cluster:ServiceId"] = clusterId,
+            ["Cluster:AdvertisedIPAddress"] = "127.0.0.1",
+            ["Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["service_discovery:services:data-service:algorithm"] = "round_robin",
+        };
+
+        await using var first = await GatewayTestHost.StartAsync(Settings());
+        await using var second = await GatewayTestHost.StartAsync(Settings());
+
+        var management = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
+        await Eventually.MatchAsync(
+            async () => (await management.GetHosts(onlyActive: true)).Count,
+            count => count == 2,
+            "both silos to be active members in Redis");
+
+        // Five failures reported through the first gateway's silo open the circuit for the whole
+        // fleet: the second gateway no longer sends traffic to that instance.
+        var broken = backends[0];
+        var instanceId = $"127.0.0.1:{broken.Port}";
+        var instance = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IInstanceGrain>(InstanceKey.Format("data-service", instanceId));
+        await first.Client.GetAsync(new Uri("/data-service/health", UriKind.Relative));
+        for (var i = 0; i < 5; i++)
+        {
+            await instance.ReportOutcomeAsync(CallOutcome.Failed(TimeSpan.FromMilliseconds(1), "HTTP 500"));
+        }
+
+        using var snapshot = await second.Client.GetAsync(new Uri("/api/discovery/services/data-service", UriKind.Relative));
+        var json = await snapshot.Content.ReadFromJsonAsync<JsonElement>();
+        var circuit = json.GetProperty("instances").EnumerateArray()
+            .Single(i => i.GetProperty("instanceId").GetString() == instanceId)
+            .GetProperty("circuit").GetString();
+        Assert.Equal("open", circuit, ignoreCase: true);
+
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await second.Client.GetAsync(new Uri("/data-service/api/v1/data/stock?symbol=AAPL&period=1d", UriKind.Relative));
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(backends[1].InstanceName, response.Headers.GetValues(DemoBackend.InstanceHeader).Single());
+        }
+    }
+}
