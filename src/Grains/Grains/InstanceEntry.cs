@@ -1,4 +1,5 @@
 using TradingAgents.Actors.Discovery;
+using TradingAgents.Actors.LoadBalancing;
 
 namespace TradingAgents.Actors.Grains;
 
@@ -25,9 +26,19 @@ internal sealed class InstanceEntry(ServiceEndpoint endpoint, IReadOnlyList<stri
     /// <summary>Set when a trial lease was refused; cleared by the next push from the instance grain.</summary>
     public bool TrialRefused { get; set; }
 
+    /// <summary>Position in the service grain's <see cref="CandidateSet"/>, or -1.</summary>
+    public int CandidateSlot { get; set; } = -1;
+
     public CircuitState Circuit => Status?.Circuit ?? CircuitState.Closed;
 
     public HealthState Health => Status?.Health ?? HealthState.Unknown;
+
+    /// <summary>What a load-balancing policy sees of this instance.</summary>
+    public PolicyCandidate ToCandidate() => new(
+        InFlight,
+        (Status?.EwmaLatencyMs ?? 0) / 1000.0,
+        Status?.ConsecutiveFailures ?? 0,
+        Math.Max(1, Endpoint.Weight));
 
     public void OnSelected()
     {

@@ -27,6 +27,7 @@ internal sealed partial class ServiceGrain(
     private InstanceEntry[] _ordered = [];
     private PolicyCandidate[] _candidates = [];
     private int[] _candidateIndexes = [];
+    private readonly CandidateSet _ready = new();
     private ILoadBalancingPolicy _policy = null!;
     private ServiceDiscoveryOptions? _policyOptions;
     private IGrainTimer? _reconcileTimer;
@@ -88,7 +89,9 @@ internal sealed partial class ServiceGrain(
 
         // A half-open instance only recovers if it gets its trial calls, which a score-based policy
         // would never give it; so trials go first, leased from the instance grain to stay fleet-wide.
-        foreach (var entry in _ordered)
+        _ready.Ensure(_ordered);
+        InstanceEntry[] halfOpenCandidates = _ready.AnyHalfOpen ? _ordered : [];
+        foreach (var entry in halfOpenCandidates)
         {
             if (entry.Circuit == CircuitState.HalfOpen && entry.GetNotSelectableReason() is null && !IsExcluded(excluded, entry.InstanceId))
             {
@@ -103,6 +106,13 @@ internal sealed partial class ServiceGrain(
 
                 entry.TrialRefused = true;
             }
+        }
+
+        // The common case (no exclusions, no zone) picks from the prepared candidates.
+        if (excluded.IsDefaultOrEmpty && request?.PreferredZone is null && _ready.Ensure(_ordered) is > 0 and var ready)
+        {
+            instruments.SelectionAnswered(Service, fromMemory);
+            return Select(_ready[_policy.Pick(_ready.Candidates(ready))], isTrial: false);
         }
 
         var count = CollectCandidates(excluded, request?.PreferredZone, drainingOnly: false);
@@ -196,7 +206,12 @@ internal sealed partial class ServiceGrain(
 
                 if (before != after || circuit != entry.Circuit || health != entry.Health)
                 {
+                    _ready.Invalidate();
                     PublishState();
+                }
+                else
+                {
+                    _ready.Refresh(entry);
                 }
             }
         }
@@ -222,6 +237,7 @@ internal sealed partial class ServiceGrain(
         entry.OnSelected();
         _selectionsServed++;
         instruments.Selected(Service, entry.InstanceId);
+        _ready.Refresh(entry);
         var endpoint = entry.Endpoint;
         return Selection.Of(new SelectedEndpoint(Service, entry.InstanceId, endpoint.Host, endpoint.Port, endpoint.Zone, endpoint.NodeName, isTrial));
     }
@@ -233,21 +249,15 @@ internal sealed partial class ServiceGrain(
         for (var i = 0; i < _ordered.Length; i++)
         {
             var entry = _ordered[i];
-            var conditions = entry.Endpoint.Conditions;
-            if ((drainingOnly ? !conditions.IsDrainingOnly : !conditions.Ready)
-                || entry.Circuit != CircuitState.Closed
-                || entry.Health == HealthState.Unhealthy
-                || IsExcluded(excluded, entry.InstanceId))
+            var eligible = drainingOnly
+                ? entry.Endpoint.Conditions.IsDrainingOnly && entry.Circuit == CircuitState.Closed && entry.Health != HealthState.Unhealthy
+                : CandidateSet.IsOrdinary(entry);
+            if (!eligible || IsExcluded(excluded, entry.InstanceId))
             {
                 continue;
             }
 
-            var status = entry.Status;
-            var candidate = new PolicyCandidate(
-                entry.InFlight,
-                (status?.EwmaLatencyMs ?? 0) / 1000.0,
-                status?.ConsecutiveFailures ?? 0,
-                Math.Max(1, entry.Endpoint.Weight));
+            var candidate = entry.ToCandidate();
 
             // Zone affinity: once a candidate in the preferred zone is seen, keep only those.
             if (preferredZone is not null && string.Equals(entry.Endpoint.Zone, preferredZone, StringComparison.Ordinal))
@@ -354,6 +364,7 @@ internal sealed partial class ServiceGrain(
         }
 
         _ordered = [.. _instances.Values.OrderBy(e => e.InstanceId, StringComparer.Ordinal)];
+        _ready.Invalidate();
         if (_candidates.Length < _ordered.Length)
         {
             _candidates = new PolicyCandidate[_ordered.Length];
@@ -380,6 +391,7 @@ internal sealed partial class ServiceGrain(
         if (_instances.TryGetValue(entry.InstanceId, out var current) && ReferenceEquals(current, entry))
         {
             entry.Apply(status);
+            _ready.Invalidate();
         }
     }
 

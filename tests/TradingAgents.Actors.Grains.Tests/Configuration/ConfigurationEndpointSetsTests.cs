@@ -12,7 +12,7 @@ public sealed class ConfigurationEndpointSetsTests
     [Fact]
     public void Compute_FirstReading_EverySetAtFloorVersionReadySortedAndWeighted()
     {
-        var options = Options(("data-service", 2, [Endpoint("10.0.0.2", 8003, weight: 5, zone: "a", node: "n1"), Endpoint("10.0.0.1", 8003)]));
+        var options = Options(("data-service", 2, [Endpoint("127.0.0.2", 8003, weight: 5, zone: "a", node: "n1"), Endpoint("127.0.0.1", 8003)]));
 
         var sets = ConfigurationEndpointSets.Compute(options, None, versionFloor: 1000);
 
@@ -21,8 +21,8 @@ public sealed class ConfigurationEndpointSetsTests
         Assert.True(set.Changed);
         Assert.Equal<ServiceEndpoint>(
             [
-                new ServiceEndpoint("10.0.0.1", 8003, EndpointConditions.ReadyToServe, Weight: 2),
-                new ServiceEndpoint("10.0.0.2", 8003, EndpointConditions.ReadyToServe, "a", "n1", Weight: 5),
+                new ServiceEndpoint("127.0.0.1", 8003, EndpointConditions.ReadyToServe, Weight: 2),
+                new ServiceEndpoint("127.0.0.2", 8003, EndpointConditions.ReadyToServe, "a", "n1", Weight: 5),
             ],
             set.Endpoints);
     }
@@ -30,9 +30,9 @@ public sealed class ConfigurationEndpointSetsTests
     [Fact]
     public void Compute_SameEndpointsInAnotherOrder_KeepsVersionAndIsUnchanged()
     {
-        var first = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("10.0.0.1", 1), Endpoint("10.0.0.2", 1)])), None, 1000);
+        var first = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("127.0.0.1", 1), Endpoint("127.0.0.2", 1)])), None, 1000);
 
-        var second = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("10.0.0.2", 1), Endpoint("10.0.0.1", 1)])), first, 5000);
+        var second = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("127.0.0.2", 1), Endpoint("127.0.0.1", 1)])), first, 5000);
 
         Assert.Equal(1000, second["data-service"].Version);
         Assert.False(second["data-service"].Changed);
@@ -42,9 +42,9 @@ public sealed class ConfigurationEndpointSetsTests
     [Fact]
     public void Compute_ChangedSet_TakesFloorWhenAbovePrevious()
     {
-        var first = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("10.0.0.1", 1)])), None, 1000);
+        var first = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("127.0.0.1", 1)])), None, 1000);
 
-        var second = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("10.0.0.1", 2)])), first, 5000);
+        var second = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("127.0.0.1", 2)])), first, 5000);
 
         Assert.Equal(5000, second["data-service"].Version);
         Assert.True(second["data-service"].Changed);
@@ -54,9 +54,9 @@ public sealed class ConfigurationEndpointSetsTests
     [Fact]
     public void Compute_ChangedSetWithFloorNotAbovePrevious_IncrementsVersion()
     {
-        var first = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("10.0.0.1", 1)])), None, 1000);
+        var first = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("127.0.0.1", 1)])), None, 1000);
 
-        var second = ConfigurationEndpointSets.Compute(Options(("data-service", 3, [Endpoint("10.0.0.1", 1)])), first, 900);
+        var second = ConfigurationEndpointSets.Compute(Options(("data-service", 3, [Endpoint("127.0.0.1", 1)])), first, 900);
 
         Assert.Equal(1001, second["data-service"].Version);
         Assert.Equal(3, Assert.Single(second["data-service"].Endpoints).Weight);
@@ -65,10 +65,10 @@ public sealed class ConfigurationEndpointSetsTests
     [Fact]
     public void Compute_ServiceRemoved_EmptySetWithHigherVersionThenUnchanged()
     {
-        var first = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("10.0.0.1", 1)]), ("llm-service", 1, [Endpoint("10.0.0.9", 1)])), None, 1000);
+        var first = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("127.0.0.1", 1)]), ("llm-service", 1, [Endpoint("127.0.0.9", 1)])), None, 1000);
 
-        var removed = ConfigurationEndpointSets.Compute(Options(("llm-service", 1, [Endpoint("10.0.0.9", 1)])), first, 2000);
-        var again = ConfigurationEndpointSets.Compute(Options(("llm-service", 1, [Endpoint("10.0.0.9", 1)])), removed, 3000);
+        var removed = ConfigurationEndpointSets.Compute(Options(("llm-service", 1, [Endpoint("127.0.0.9", 1)])), first, 2000);
+        var again = ConfigurationEndpointSets.Compute(Options(("llm-service", 1, [Endpoint("127.0.0.9", 1)])), removed, 3000);
 
         Assert.Equal(2000, removed["data-service"].Version);
         Assert.True(removed["data-service"].Changed);
@@ -82,10 +82,10 @@ public sealed class ConfigurationEndpointSetsTests
     [Fact]
     public void Compute_ServiceAddedBack_VersionAboveItsEmptySet()
     {
-        var first = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("10.0.0.1", 1)])), None, 1000);
+        var first = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("127.0.0.1", 1)])), None, 1000);
         var removed = ConfigurationEndpointSets.Compute(Options(), first, 2000);
 
-        var back = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("10.0.0.1", 1)])), removed, 1500);
+        var back = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("127.0.0.1", 1)])), removed, 1500);
 
         Assert.Equal(2001, back["data-service"].Version);
         Assert.True(back["data-service"].Changed);

@@ -352,4 +352,23 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         Assert.Equal("configuration", Assert.Single(snapshot.Sources).Source);
         Assert.Equal("zone-b", snapshot.Instances.Single(i => i.Port == fixture.ConfiguredPorts[2]).Zone);
     }
+
+    [Fact]
+    public async Task SelectAsync_LeastConnections_FollowsInFlightCallsAsTheyStartAndEnd()
+    {
+        var endpoints = new[] { Ready(9211), Ready(9212), Ready(9213) };
+        await fixture.PublishAsync(LeastConnectionsService, 1, endpoints);
+
+        // Three calls in flight: one on each instance, since each selection raises its instance's count.
+        var first = await SelectManyAsync(LeastConnectionsService, 3);
+        Assert.Equal(Ids(endpoints).Order(), first.Order());
+
+        // The second instance's call ends: it is the only one with nothing in flight.
+        await Instance(LeastConnectionsService, endpoints[1]).ReportOutcomeAsync(CallOutcome.Succeeded(TimeSpan.FromMilliseconds(1)));
+        var next = await Grain(LeastConnectionsService).SelectAsync();
+
+        Assert.Equal(endpoints[1].InstanceId, next.Endpoint?.InstanceId);
+        var snapshot = await Grain(LeastConnectionsService).GetSnapshotAsync();
+        Assert.All(snapshot.Instances, i => Assert.Equal(1, i.InFlight));
+    }
 }

@@ -18,6 +18,8 @@ public sealed class DiscoveryClusterFixture : IAsyncLifetime
 {
     public const string RoundRobinService = "rr-service";
 
+    public const string LeastConnectionsService = "lc-service";
+
     /// <summary>A service whose endpoints come from configuration only, through the configuration source.</summary>
     public const string ConfiguredService = "configured-service";
 
@@ -60,6 +62,7 @@ public sealed class DiscoveryClusterFixture : IAsyncLifetime
             silo.Services.Configure<ServiceDiscoveryOptions>(options =>
             {
                 options.Services[RoundRobinService] = new ServiceOptions { Algorithm = LoadBalancingAlgorithms.RoundRobin };
+                options.Services[LeastConnectionsService] = new ServiceOptions { Algorithm = LoadBalancingAlgorithms.LeastConnections };
                 options.Services["configured-empty"] = new ServiceOptions();
             });
             silo.AddServiceDiscovery(configuration);
