@@ -18,6 +18,13 @@ public interface IInstanceGrain : IGrainWithStringKey
     [Alias("ReportOutcome")]
     ValueTask ReportOutcomeAsync(CallOutcome outcome);
 
+    /// <summary>
+    /// Reports several successful ordinary calls at once: as many completed calls, the latency
+    /// average moved as if each had been reported, and the failure count reset.
+    /// </summary>
+    [Alias("ReportSuccesses")]
+    ValueTask ReportSuccessesAsync(SuccessBatch batch);
+
     /// <summary>In half-open state, leases one of the fleet-wide trial calls; false when none is free.</summary>
     [Alias("TryAcquireTrial")]
     ValueTask<bool> TryAcquireTrialAsync();

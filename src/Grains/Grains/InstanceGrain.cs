@@ -101,6 +101,26 @@ internal sealed partial class InstanceGrain(
         await PushAsync().ConfigureAwait(true);
     }
 
+    public async ValueTask ReportSuccessesAsync(SuccessBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch.Count, 1, nameof(batch));
+        if (_endpoint is null)
+        {
+            DeactivateOnIdle();
+            return;
+        }
+
+        _completedCalls += batch.Count;
+
+        // n samples of the same value m move the average to m + (1 - α)^n × (average - m).
+        var meanMs = batch.TotalLatency.TotalMilliseconds / batch.Count;
+        _ewmaLatencyMs = _hasLatency ? meanMs + (Math.Pow(1 - EwmaAlpha, batch.Count) * (_ewmaLatencyMs - meanMs)) : meanMs;
+        _hasLatency = true;
+        _breaker.RecordOutcome(success: true);
+        await PushAsync().ConfigureAwait(true);
+    }
+
     public async ValueTask<bool> TryAcquireTrialAsync()
     {
         var granted = _endpoint is not null && _breaker.TryAcquireTrial();

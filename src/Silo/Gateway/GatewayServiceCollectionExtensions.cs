@@ -49,6 +49,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<DrainCoordinator>();
         services.TryAddSingleton<IGatewayObserver, NullGatewayObserver>();
         services.TryAddSingleton<ServiceForwarder>();
+        services.TryAddSingleton<SuccessReportBatcher>();
         return services;
     }
 
@@ -66,12 +67,16 @@ public static class GatewayServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers the drain step of shutdown. Call after the silo is added (<c>UseOrleans</c>): hosted
-    /// services stop in reverse order, so the gateway drains before the silo leaves the cluster.
+    /// Registers the drain step of shutdown and the loop that reports batched successes. Call after
+    /// the silo is added (<c>UseOrleans</c>): hosted services stop in reverse order, so the gateway
+    /// drains and sends its last batch before the silo leaves the cluster.
     /// </summary>
     public static IServiceCollection AddGatewayDrain(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
+        // Hosted services stop in reverse order: the drain ends, then the last successes are
+        // reported, then (registered earlier) the silo leaves.
+        services.AddHostedService(static provider => provider.GetRequiredService<SuccessReportBatcher>());
         services.AddHostedService<DrainHostedService>();
         return services;
     }

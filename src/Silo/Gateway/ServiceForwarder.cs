@@ -25,6 +25,7 @@ public sealed partial class ServiceForwarder(
     IOptionsMonitor<ServiceDiscoveryOptions> discoveryOptions,
     IOptionsMonitor<GatewayOptions> gatewayOptions,
     DrainCoordinator drain,
+    SuccessReportBatcher successes,
     IGatewayObserver observer,
     TimeProvider timeProvider,
     ILogger<ServiceForwarder> logger)
@@ -192,13 +193,16 @@ public sealed partial class ServiceForwarder(
             failure = $"status {status}";
         }
 
-        var report = ReportAsync(state.Service, endpoint, new CallOutcome(failure is null, latency, endpoint.IsTrial, failure));
         if (failure is not null || endpoint.IsTrial)
         {
             // Failures and trial outcomes change the breaker: the next selection, this request's
-            // retry included, must see them. Plain successes only feed statistics and stay off the
-            // request's path (ReportAsync never throws).
-            await report.ConfigureAwait(false);
+            // retry included, must see them.
+            await ReportAsync(state.Service, endpoint, new CallOutcome(failure is null, latency, endpoint.IsTrial, failure)).ConfigureAwait(false);
+        }
+        else if (!successes.TryAdd(state.Service, endpoint.InstanceId, latency))
+        {
+            // Plain successes only feed statistics and stay off the request's path (ReportAsync never throws).
+            _ = ReportAsync(state.Service, endpoint, CallOutcome.Succeeded(latency));
         }
 
         var canSendAgain = state.Replayable && !context.Response.HasStarted && !clientAborted;

@@ -371,4 +371,28 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         var snapshot = await Grain(LeastConnectionsService).GetSnapshotAsync();
         Assert.All(snapshot.Instances, i => Assert.Equal(1, i.InFlight));
     }
+
+    [Fact]
+    public async Task ReportSuccessesAsync_Batch_ReleasesInFlightMovesLatencyAndResetsFailures()
+    {
+        var service = NewService();
+        var endpoint = Ready(9221);
+        await fixture.PublishAsync(service, 1, endpoint);
+        for (var i = 0; i < 4; i++)
+        {
+            await Grain(service).SelectAsync();
+        }
+
+        await Instance(service, endpoint).ReportOutcomeAsync(CallOutcome.Succeeded(TimeSpan.FromMilliseconds(100)));
+        await Instance(service, endpoint).ReportOutcomeAsync(CallOutcome.Failed(TimeSpan.FromMilliseconds(100), "HTTP 503"));
+        await Instance(service, endpoint).ReportSuccessesAsync(new SuccessBatch(2, TimeSpan.FromMilliseconds(40)));
+
+        var instance = Assert.Single((await Grain(service).GetSnapshotAsync()).Instances);
+        Assert.Equal(0, instance.InFlight);
+        Assert.Equal(0, instance.ConsecutiveFailures);
+
+        // Two samples of 20 ms after an average of 100 ms: 20 + 0.7² × 80.
+        Assert.Equal(20 + (0.49 * 80), instance.EwmaLatencyMs, precision: 9);
+        Assert.Equal(4, (await Instance(service, endpoint).GetDetailsAsync()).Status.CompletedCalls);
+    }
 }

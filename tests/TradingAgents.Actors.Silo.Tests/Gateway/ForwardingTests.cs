@@ -330,6 +330,30 @@ public sealed class ForwardingTests
     private static StringContent SearchBody() =>
         new("""{"collection_name":"market_memories","query":"AAPL earnings","n_results":3}""", Encoding.UTF8, "application/json");
 
+    [Fact]
+    public async Task Forward_Successes_ReachTheInstanceGrainInBatchesAndReleaseInFlight()
+    {
+        await using var backends = await Backends.StartAsync(DemoServiceKind.DataService, 1);
+        await using var gateway = await GatewayTestHost.StartAsync(Settings(backends, ("Gateway:SuccessReportIntervalMilliseconds", "20")));
+        for (var i = 0; i < 25; i++)
+        {
+            using var response = await gateway.Client.GetAsync(Stock);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var instance = gateway.Services.GetRequiredService<IGrainFactory>()
+            .GetGrain<IInstanceGrain>(InstanceKey.Format("data-service", $"127.0.0.1:{backends[0].Port}"));
+        var details = await Eventually.MatchAsync(
+            () => instance.GetDetailsAsync().AsTask(),
+            d => d.Status.CompletedCalls == 25,
+            "every success to be reported");
+        var snapshot = await gateway.Services.GetRequiredService<IGrainFactory>().GetGrain<IServiceGrain>("data-service").GetSnapshotAsync();
+
+        Assert.Equal(0, Assert.Single(snapshot.Instances).InFlight);
+        Assert.Equal(25, Assert.Single(snapshot.Instances).SelectionsServed);
+        Assert.True(details.Status.EwmaLatencyMs > 0);
+    }
+
     private static Dictionary<string, string?> Settings(Backends backends, params (string Key, string Value)[] extra)
     {
         var service = backends[0].ServiceName;
