@@ -10,6 +10,10 @@ namespace TradingAgents.Actors.Grains;
 /// </summary>
 internal sealed class InstanceEntry(ServiceEndpoint endpoint, IReadOnlyList<string> sources)
 {
+    // When each call still in flight was selected, oldest first. Outcomes release the oldest; calls
+    // whose caller died without reporting are dropped once older than any call may live.
+    private readonly Queue<long> _inFlightSince = new();
+
     public ServiceEndpoint Endpoint { get; set; } = endpoint;
 
     public IReadOnlyList<string> Sources { get; set; } = sources;
@@ -19,7 +23,7 @@ internal sealed class InstanceEntry(ServiceEndpoint endpoint, IReadOnlyList<stri
 
     public InstanceStatus? Status { get; private set; }
 
-    public int InFlight { get; private set; }
+    public int InFlight => _inFlightSince.Count;
 
     public long SelectionsServed { get; private set; }
 
@@ -40,10 +44,24 @@ internal sealed class InstanceEntry(ServiceEndpoint endpoint, IReadOnlyList<stri
         Status?.ConsecutiveFailures ?? 0,
         Math.Max(1, Endpoint.Weight));
 
-    public void OnSelected()
+    /// <summary>Counts a selection made at <paramref name="timestamp"/> (a <see cref="TimeProvider"/> timestamp).</summary>
+    public void OnSelected(long timestamp)
     {
-        InFlight++;
+        _inFlightSince.Enqueue(timestamp);
         SelectionsServed++;
+    }
+
+    /// <summary>Forgets in-flight calls selected before <paramref name="timestamp"/>; returns how many.</summary>
+    public int ExpireInFlight(long timestamp)
+    {
+        var expired = 0;
+        while (_inFlightSince.TryPeek(out var since) && since < timestamp)
+        {
+            _inFlightSince.Dequeue();
+            expired++;
+        }
+
+        return expired;
     }
 
     /// <summary>
@@ -67,7 +85,11 @@ internal sealed class InstanceEntry(ServiceEndpoint endpoint, IReadOnlyList<stri
             completedSinceLast = status.CompletedCalls - held.CompletedCalls;
         }
 
-        InFlight = (int)Math.Max(0, InFlight - completedSinceLast);
+        for (var i = 0L; i < completedSinceLast && _inFlightSince.Count > 0; i++)
+        {
+            _inFlightSince.Dequeue();
+        }
+
         Status = status;
         TrialRefused = false;
         return true;

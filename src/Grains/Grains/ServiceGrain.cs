@@ -28,6 +28,9 @@ internal sealed partial class ServiceGrain(
     private PolicyCandidate[] _candidates = [];
     private int[] _candidateIndexes = [];
     private readonly CandidateSet _ready = new();
+
+    /// <summary>Slack beyond the service timeout before an unreported call is presumed lost.</summary>
+    private static readonly TimeSpan LostCallMargin = TimeSpan.FromSeconds(5);
     private ILoadBalancingPolicy _policy = null!;
     private ServiceDiscoveryOptions? _policyOptions;
     private IGrainTimer? _reconcileTimer;
@@ -234,7 +237,7 @@ internal sealed partial class ServiceGrain(
 
     private Selection Select(InstanceEntry entry, bool isTrial)
     {
-        entry.OnSelected();
+        entry.OnSelected(timeProvider.GetTimestamp());
         _selectionsServed++;
         instruments.Selected(Service, entry.InstanceId);
         _ready.Refresh(entry);
@@ -395,7 +398,30 @@ internal sealed partial class ServiceGrain(
         }
     }
 
-    private Task RefreshInstancesAsync() => Task.WhenAll(_ordered.Select(ConfigureInstanceAsync));
+    private Task RefreshInstancesAsync()
+    {
+        ExpireLostCalls();
+        return Task.WhenAll(_ordered.Select(ConfigureInstanceAsync));
+    }
+
+    /// <summary>
+    /// A caller that dies mid-call never reports, which would leave its call counted in flight for
+    /// good and skew least-connections and health-aware selection. No call outlives the service's
+    /// timeout (callers cancel then), so calls selected longer ago than that, plus a margin, are lost.
+    /// </summary>
+    private void ExpireLostCalls()
+    {
+        var lifetime = options.CurrentValue.GetTimeout(Service) + LostCallMargin;
+        var cutoff = timeProvider.GetTimestamp() - (long)(lifetime.TotalSeconds * timeProvider.TimestampFrequency);
+        foreach (var entry in _ordered)
+        {
+            if (entry.ExpireInFlight(cutoff) is > 0 and var expired)
+            {
+                _ready.Refresh(entry);
+                LogLostCalls(logger, Service, entry.InstanceId, expired, lifetime.TotalSeconds);
+            }
+        }
+    }
 
     private static int Rank(EndpointConditions conditions) => conditions.Ready ? 2 : conditions.IsDrainingOnly ? 1 : 0;
 
@@ -427,6 +453,9 @@ internal sealed partial class ServiceGrain(
 
     [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Service {Service}: {Count} instance(s) after reconcile ({Changed} added or changed, {Removed} removed)")]
     private static partial void LogInstancesReconciled(ILogger logger, string service, int count, int changed, int removed);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Service {Service}: {Count} call(s) to {InstanceId} never reported an outcome within {Seconds} s; no longer counted in flight")]
+    private static partial void LogLostCalls(ILogger logger, string service, string instanceId, int count, double seconds);
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Service {Service}: instance {InstanceId} is now {State} ({Reason})")]
     private static partial void LogSelectabilityChanged(ILogger logger, string service, string instanceId, string state, string reason);

@@ -395,4 +395,28 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         Assert.Equal(20 + (0.49 * 80), instance.EwmaLatencyMs, precision: 9);
         Assert.Equal(4, (await Instance(service, endpoint).GetDetailsAsync()).Status.CompletedCalls);
     }
+
+    [Fact]
+    public async Task SelectAsync_CallsNeverReported_StopCountingInFlightAfterTheServiceTimeout()
+    {
+        var service = NewService();
+        await fixture.PublishAsync(service, 1, Ready(9231));
+        await Grain(service).SelectAsync();
+        await Grain(service).SelectAsync();
+        Assert.Equal(2, Assert.Single((await Grain(service).GetSnapshotAsync()).Instances).InFlight);
+
+        // Default timeout 30 s plus a 5 s margin; the grain looks every cache_ttl (30 s).
+        var elapsed = TimeSpan.Zero;
+        int inFlight;
+        do
+        {
+            await fixture.AdvanceAsync(TimeSpan.FromSeconds(1));
+            elapsed += TimeSpan.FromSeconds(1);
+            inFlight = Assert.Single((await Grain(service).GetSnapshotAsync()).Instances).InFlight;
+        }
+        while (inFlight > 0 && elapsed < TimeSpan.FromSeconds(120));
+
+        Assert.Equal(0, inFlight);
+        Assert.InRange(elapsed, TimeSpan.FromSeconds(35), TimeSpan.FromSeconds(66));
+    }
 }
