@@ -62,9 +62,22 @@ internal sealed partial class ServiceGrain(
         }
 
         await ReconcileInstancesAsync().ConfigureAwait(true);
+        EnsureRefreshTimer();
+    }
 
-        // Instance grains live on other silos too; if one of those dies, its endpoint must get a
-        // prober again. Re-configuring is idempotent and also refreshes the mirrored state.
+    /// <summary>
+    /// Starts the periodic refresh once the service is known, whether that was at activation or at
+    /// the first update (a grain can activate on a silo whose catalog has not seen the service yet).
+    /// Instance grains live on other silos too; if one of those dies, its endpoint must get a prober
+    /// again. Re-configuring is idempotent and also refreshes the mirrored state.
+    /// </summary>
+    private void EnsureRefreshTimer()
+    {
+        if (_reconcileTimer is not null)
+        {
+            return;
+        }
+
         var period = options.CurrentValue.CacheTtl;
         _reconcileTimer = this.RegisterGrainTimer(
             static (grain, _) => grain.RefreshInstancesAsync(),
@@ -138,6 +151,7 @@ internal sealed partial class ServiceGrain(
     {
         ArgumentNullException.ThrowIfNull(update);
         _known = true;
+        EnsureRefreshTimer();
         if (_sources.TryGetValue(update.Source, out var held))
         {
             if (update.Version < held.Version)
