@@ -25,6 +25,8 @@ internal sealed partial class InstanceGrain(
 
     private const int HistoryLength = 32;
 
+    private static readonly TimeSpan LeaseRecheckInterval = TimeSpan.FromSeconds(1);
+
     private readonly Guid _incarnation = Guid.NewGuid();
     private readonly Queue<InstanceTransition> _history = new();
     private string _service = string.Empty;
@@ -227,6 +229,21 @@ internal sealed partial class InstanceGrain(
         }
 
         _breaker.Update();
+        if (_breaker.OpenUntil is { } openUntil)
+        {
+            // The timer ran a little before the open period ended (timers and the wall clock do not
+            // tick together): look again then, or nothing would tell the service grain to send trials.
+            ScheduleBreakerTimer(openUntil - timeProvider.GetUtcNow());
+            return;
+        }
+
+        if (_breaker.State == CircuitState.HalfOpen && !IsTrialAvailable())
+        {
+            // Every trial lease is still held; look again shortly rather than wait for traffic
+            // that the service grain will not send while it believes no trial is free.
+            ScheduleBreakerTimer(LeaseRecheckInterval);
+        }
+
         await PushAsync().ConfigureAwait(true);
     }
 
