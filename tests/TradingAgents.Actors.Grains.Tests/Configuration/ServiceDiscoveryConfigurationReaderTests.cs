@@ -119,9 +119,9 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
                 data-service:
                   weight: 2
                   endpoints:
-                    - 10.0.0.1:8003
+                    - 127.0.0.11:8003
                     - "[fd00::1]:8003"
-                    - address: 10.0.0.2:8003
+                    - address: 127.0.0.12:8003
                       zone: zone-a
                     - host: data-3.local
                       port: 9003
@@ -135,9 +135,9 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
         Assert.Empty(result.Errors);
         var endpoints = result.Options.Services["data-service"].Endpoints;
         Assert.Equal(5, endpoints.Count);
-        AssertEndpoint(endpoints[0], "10.0.0.1", 8003, null, null, null);
+        AssertEndpoint(endpoints[0], "127.0.0.11", 8003, null, null, null);
         AssertEndpoint(endpoints[1], "fd00::1", 8003, null, null, null);
-        AssertEndpoint(endpoints[2], "10.0.0.2", 8003, "zone-a", null, null);
+        AssertEndpoint(endpoints[2], "127.0.0.12", 8003, "zone-a", null, null);
         AssertEndpoint(endpoints[3], "data-3.local", 9003, "zone-b", "node-7", 5);
         AssertEndpoint(endpoints[4], "::2", 8003, null, null, null);
     }
@@ -252,18 +252,18 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
 
     [Theory]
     [InlineData("- localhost", "service_discovery:services:data-service:endpoints:0: 'localhost' is not host:port")]
-    [InlineData("- 10.0.0.1:0", "service_discovery:services:data-service:endpoints:0: port '0' in '10.0.0.1:0' is not in 1..65535")]
-    [InlineData("- 10.0.0.1:http", "service_discovery:services:data-service:endpoints:0: port 'http' in '10.0.0.1:http' is not in 1..65535")]
-    [InlineData("- '[10.0.0.1]:80'", "service_discovery:services:data-service:endpoints:0: '10.0.0.1' is not an IPv6 address")]
+    [InlineData("- 127.0.0.11:0", "service_discovery:services:data-service:endpoints:0: port '0' in '127.0.0.11:0' is not in 1..65535")]
+    [InlineData("- 127.0.0.11:http", "service_discovery:services:data-service:endpoints:0: port 'http' in '127.0.0.11:http' is not in 1..65535")]
+    [InlineData("- '[127.0.0.11]:80'", "service_discovery:services:data-service:endpoints:0: '127.0.0.11' is not an IPv6 address")]
     [InlineData("- 'bad host:80'", "service_discovery:services:data-service:endpoints:0: 'bad host' is not a host name or IP address")]
-    [InlineData("- address: 10.0.0.1\n          zone: a", "service_discovery:services:data-service:endpoints:0:address: '10.0.0.1' is not host:port")]
-    [InlineData("- address: 10.0.0.1:80\n          host: 10.0.0.1", "service_discovery:services:data-service:endpoints:0: set either address or host and port, not both")]
-    [InlineData("- host: 10.0.0.1", "service_discovery:services:data-service:endpoints:0: has host but no port")]
+    [InlineData("- address: 127.0.0.11\n          zone: a", "service_discovery:services:data-service:endpoints:0:address: '127.0.0.11' is not host:port")]
+    [InlineData("- address: 127.0.0.11:80\n          host: 127.0.0.11", "service_discovery:services:data-service:endpoints:0: set either address or host and port, not both")]
+    [InlineData("- host: 127.0.0.11", "service_discovery:services:data-service:endpoints:0: has host but no port")]
     [InlineData("- port: 80", "service_discovery:services:data-service:endpoints:0: has neither address nor host; expected address: host:port, or host and port")]
-    [InlineData("- host: 10.0.0.1\n          port: 70000", "service_discovery:services:data-service:endpoints:0:port: 70000 is not in 1..65535")]
-    [InlineData("- host: 10.0.0.1\n          port: 80\n          weight: 0", "service_discovery:services:data-service:endpoints:0:weight: 0 must be at least 1")]
-    [InlineData("- host: 10.0.0.1\n          port: 80\n          region: eu", "service_discovery:services:data-service:endpoints:0:region: unknown key (expected one of address, host, port, zone, node, weight)")]
-    [InlineData("- 10.0.0.1:80\n        - host: 10.0.0.1\n          port: 80", "service_discovery:services:data-service:endpoints:1: endpoint 10.0.0.1:80 is already listed at service_discovery:services:data-service:endpoints:0")]
+    [InlineData("- host: 127.0.0.11\n          port: 70000", "service_discovery:services:data-service:endpoints:0:port: 70000 is not in 1..65535")]
+    [InlineData("- host: 127.0.0.11\n          port: 80\n          weight: 0", "service_discovery:services:data-service:endpoints:0:weight: 0 must be at least 1")]
+    [InlineData("- host: 127.0.0.11\n          port: 80\n          region: eu", "service_discovery:services:data-service:endpoints:0:region: unknown key (expected one of address, host, port, zone, node, weight)")]
+    [InlineData("- 127.0.0.11:80\n        - host: 127.0.0.11\n          port: 80", "service_discovery:services:data-service:endpoints:1: endpoint 127.0.0.11:80 is already listed at service_discovery:services:data-service:endpoints:0")]
     [InlineData("- Data.Local:80\n        - data.local:80", "service_discovery:services:data-service:endpoints:1: endpoint data.local:80 is already listed at service_discovery:services:data-service:endpoints:0")]
     public void Read_BadEndpoint_Reported(string entries, string expected) =>
         AssertSingleError("services:\n    data-service:\n      endpoints:\n        " + entries, expected);
@@ -271,7 +271,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
     [Fact]
     public void Read_EndpointsNotAList_Reported() =>
         AssertSingleError(
-            "services:\n    data-service:\n      endpoints: 10.0.0.1:80",
+            "services:\n    data-service:\n      endpoints: 127.0.0.11:80",
             "service_discovery:services:data-service:endpoints: expected a list of 'host:port' strings or maps with address (or host and port), zone, node and weight");
 
     [Fact]

@@ -106,32 +106,27 @@ public sealed class PrometheusServer : IAsyncDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private async Task WaitReadyAsync()
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            if (_process.HasExited)
+    private Task WaitReadyAsync() =>
+        Eventually.MatchAsync(
+            async () =>
             {
-                throw new InvalidOperationException($"prometheus exited at start with code {_process.ExitCode}.");
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync("-/ready");
-                if (response.IsSuccessStatusCode)
+                if (_process.HasExited)
                 {
-                    return;
+                    throw new InvalidOperationException($"prometheus exited at start with code {_process.ExitCode}.");
                 }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
 
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("prometheus did not report ready within 30 s.");
-    }
+                try
+                {
+                    using var response = await _http.GetAsync("-/ready");
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                    return false;
+                }
+            },
+            ready => ready,
+            "prometheus to report ready",
+            TimeSpan.FromSeconds(30));
 }

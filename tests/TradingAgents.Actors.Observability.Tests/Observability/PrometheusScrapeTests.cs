@@ -88,24 +88,11 @@ public sealed class PrometheusScrapeTests(GatewayFixture gateway)
             .Where(k => k is not "__name__" and not "job" && (k != "instance" || expected.Contains("instance")))
             .Order(StringComparer.Ordinal)];
 
-    private static async Task<IReadOnlyList<(Dictionary<string, string> Labels, double Value)>> WaitForAsync(
-        PrometheusServer prometheus, string promql, int expectedCount)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            var series = await prometheus.QueryAsync(promql);
-            if (series.Count >= expectedCount)
-            {
-                return series;
-            }
-
-            if (waited.Elapsed > ScrapeWait)
-            {
-                Assert.Fail($"Prometheus had {series.Count} series for {promql} after {ScrapeWait.TotalSeconds} s; expected at least {expectedCount}.");
-            }
-
-            await Task.Delay(250);
-        }
-    }
+    private static Task<IReadOnlyList<(Dictionary<string, string> Labels, double Value)>> WaitForAsync(
+        PrometheusServer prometheus, string promql, int expectedCount) =>
+        Eventually.MatchAsync(
+            () => prometheus.QueryAsync(promql),
+            series => series.Count >= expectedCount,
+            $"at least {expectedCount} series for {promql} in Prometheus",
+            ScrapeWait);
 }
