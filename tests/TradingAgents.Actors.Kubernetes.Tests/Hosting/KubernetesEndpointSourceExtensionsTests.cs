@@ -37,7 +37,7 @@ public sealed class KubernetesEndpointSourceExtensionsTests
     public async Task AddKubernetesEndpointSource_Enabled_WatchesWhileTheSiloIsActive()
     {
         await using var server = await FakeKubernetesApiServer.StartAsync();
-        server.Apply(Create("data-a", "data-service", [Endpoint("10.0.0.1")]));
+        server.Apply(Create("data-a", "data-service", [Endpoint("127.0.0.21")]));
         var publisher = new RecordingPublisher();
         var options = new ServiceDiscoveryOptions { Namespace = Namespace };
         options.Kubernetes.Enabled = true;
@@ -55,7 +55,7 @@ public sealed class KubernetesEndpointSourceExtensionsTests
         await lifecycle.StopAsync();
         await server.WaitForNoWatchesAsync();
 
-        Assert.Equal(["10.0.0.1:8080"], publisher.InstanceIds("data-service"));
+        Assert.Equal(["127.0.0.21:8080"], publisher.InstanceIds("data-service"));
     }
 
     private static RecordingLifecycle Participate(IServiceProvider provider)

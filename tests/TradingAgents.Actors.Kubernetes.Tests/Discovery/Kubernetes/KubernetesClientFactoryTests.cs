@@ -65,7 +65,7 @@ public sealed class KubernetesClientFactoryTests : IDisposable
         var (factory, logs) = Create(new KubernetesDiscoveryOptions { Kubeconfig = _path });
 
         // KUBERNETES_SERVICE_HOST says "in a pod", but this machine has no service-account token.
-        var configuration = factory.CreateConfiguration(serviceHost: "10.96.0.1");
+        var configuration = factory.CreateConfiguration(serviceHost: "127.0.0.53");
 
         Assert.Equal(KubernetesClientFactory.FallbackHost, configuration.Host);
         Assert.Contains("service account", Assert.Single(logs.GetSnapshot()).Message, StringComparison.Ordinal);
