@@ -1,20 +1,24 @@
 namespace TradingAgents.Actors.Discovery;
 
 /// <summary>
-/// What an instance grain pushes to its service grain whenever something a selection depends on
-/// changes. Counters are cumulative for the grain's activation (<paramref name="Incarnation"/>), so a
-/// lost or reordered push is corrected by the next one.
+/// What an instance grain pushes to its service grain whenever something routing depends on changes.
+/// A lost or reordered push is corrected by the next one (<paramref name="Sequence"/> orders them
+/// within one <paramref name="Incarnation"/>).
 /// </summary>
 /// <param name="InstanceId"><c>host:port</c>.</param>
-/// <param name="Incarnation">Identifies the instance grain's activation; counters restart with it.</param>
+/// <param name="Incarnation">Identifies the instance grain's activation.</param>
 /// <param name="Sequence">Increases with every push of this incarnation; older pushes are ignored.</param>
 /// <param name="Circuit">Breaker state.</param>
 /// <param name="Health">Active health-check state.</param>
 /// <param name="TrialAvailable">In half-open state: whether a trial lease could be granted now.</param>
-/// <param name="EwmaLatencyMs">Exponentially weighted moving average of call latency, in milliseconds.</param>
-/// <param name="ConsecutiveFailures">Failures since the last success (calls and probes).</param>
+/// <param name="EwmaLatencyMs">Exponentially weighted moving average of call latency, in milliseconds (decays toward
+/// the probe latency while the instance gets no calls); 0 until <paramref name="Measured"/>.</param>
+/// <param name="ConsecutiveFailures">Failures since the last success or passing probe (the score's failure count).</param>
 /// <param name="CompletedCalls">Outcomes reported to this incarnation.</param>
 /// <param name="LastChangeReason">Why the last breaker or health transition happened; null when none did.</param>
+/// <param name="BreakerGeneration">Counts breaker transitions (persisted with the breaker).</param>
+/// <param name="BackoffUntil">No ordinary traffic until then (the instance answered 429/503 with Retry-After).</param>
+/// <param name="Measured">True once a call latency sample or a passing probe exists.</param>
 [GenerateSerializer, Immutable, Alias("ta.InstanceStatus")]
 public sealed record InstanceStatus(
     [property: Id(0)] string InstanceId,
@@ -26,4 +30,7 @@ public sealed record InstanceStatus(
     [property: Id(6)] double EwmaLatencyMs,
     [property: Id(7)] int ConsecutiveFailures,
     [property: Id(8)] long CompletedCalls,
-    [property: Id(9)] string? LastChangeReason);
+    [property: Id(9)] string? LastChangeReason,
+    [property: Id(10)] long BreakerGeneration = 0,
+    [property: Id(11)] DateTimeOffset? BackoffUntil = null,
+    [property: Id(12)] bool Measured = false);

@@ -1,12 +1,15 @@
 using Orleans.Concurrency;
 using TradingAgents.Actors.Discovery;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Grains;
 
 /// <summary>
 /// One endpoint of one service (key: <see cref="InstanceKey.Format"/>): its fleet-wide circuit
-/// breaker, its active health-check timer and its latency statistics.
+/// breaker, its active health-check timer, its latency statistics and its backpressure window.
 /// </summary>
+/// <remarks>No method waits on the endpoint itself: a health probe's HTTP request runs outside the
+/// grain's turns and only its result enters the grain.</remarks>
 [Alias("ta.IInstanceGrain")]
 public interface IInstanceGrain : IGrainWithStringKey
 {
@@ -14,20 +17,21 @@ public interface IInstanceGrain : IGrainWithStringKey
     [Alias("Configure")]
     ValueTask<InstanceStatus> ConfigureAsync(ServiceEndpoint endpoint);
 
-    /// <summary>Reports what happened to one call; feeds the breaker, the EWMA latency and the failure count.</summary>
-    [Alias("ReportOutcome")]
-    ValueTask ReportOutcomeAsync(CallOutcome outcome);
+    /// <summary>
+    /// Applies a slice of one reporter's ordered outcome stream: entries in the order their calls ended.
+    /// Consecutive failures are counted per reporter stream; only outcomes admitted under the current
+    /// breaker generation count toward it; cancelled calls only release their trial lease; a resent
+    /// report (same reporter and sequence) is ignored.
+    /// </summary>
+    [Alias("ReportOutcomes")]
+    ValueTask ReportOutcomesAsync(OutcomeReport report);
 
     /// <summary>
-    /// Reports several successful ordinary calls at once: as many completed calls, the latency
-    /// average moved as if each had been reported, and the failure count reset.
+    /// While half-open, leases up to <paramref name="count"/> of the fleet-wide trial calls to the router
+    /// <paramref name="routerId"/>; none when closed, open, or every slot is held.
     /// </summary>
-    [Alias("ReportSuccesses")]
-    ValueTask ReportSuccessesAsync(SuccessBatch batch);
-
-    /// <summary>In half-open state, leases one of the fleet-wide trial calls; false when none is free.</summary>
-    [Alias("TryAcquireTrial")]
-    ValueTask<bool> TryAcquireTrialAsync();
+    [Alias("AcquireTrialLeases")]
+    ValueTask<TrialLeaseGrant> AcquireTrialLeasesAsync(string routerId, int count);
 
     /// <summary>The endpoint left every source: stop probing and deactivate.</summary>
     [Alias("Retire")]

@@ -1,17 +1,22 @@
 using Orleans.Concurrency;
 using TradingAgents.Actors.Discovery;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Grains;
 
 /// <summary>
 /// One logical service (key: its logical name, e.g. <c>data-service</c>): its endpoints from every
-/// source, the mirrored state of each endpoint's instance grain, and the load-balancing cursor shared
-/// by the whole fleet.
+/// source and the mirrored state of each endpoint's instance grain. It decides which instances may take
+/// traffic and publishes that as a <see cref="RoutingSnapshot"/> to every subscribed router; requests are
+/// routed from those snapshots, not through this grain.
 /// </summary>
 [Alias("ta.IServiceGrain")]
 public interface IServiceGrain : IGrainWithStringKey
 {
-    /// <summary>Chooses an endpoint with the service's policy, or says why there is none.</summary>
+    /// <summary>
+    /// A one-off fleet-wide pick with the service's policy from the same state the routers use, or why
+    /// there is none. Callers on a request path use a router instead (no grain call per request).
+    /// </summary>
     [Alias("Select")]
     ValueTask<Selection> SelectAsync(SelectionRequest? request = null);
 
@@ -27,10 +32,26 @@ public interface IServiceGrain : IGrainWithStringKey
     ValueTask<ServiceSnapshot> GetSnapshotAsync();
 
     /// <summary>
-    /// Pushed by an instance grain when its breaker, health or statistics change. Interleaves with
-    /// other calls because it only updates in-memory state without awaiting, and because the instance
-    /// grain may push while this grain awaits a trial lease from it.
+    /// Pushed by an instance grain when its breaker, health or statistics change. One-way, so an
+    /// instance grain never waits on this grain; interleaves because it only updates in-memory state
+    /// and because the instance grain may push while this grain awaits a trial lease from it.
     /// </summary>
-    [Alias("OnInstanceChanged"), AlwaysInterleave]
+    [Alias("OnInstanceChanged"), AlwaysInterleave, OneWay]
     ValueTask OnInstanceChangedAsync(InstanceStatus status);
+
+    /// <summary>
+    /// Subscribes (or refreshes the subscription of) a router and checks its version: returns the current
+    /// snapshot unless the router already holds (<paramref name="epoch"/>, <paramref name="version"/>),
+    /// then null. Routers call it at start and periodically; subscriptions not refreshed expire.
+    /// </summary>
+    [Alias("Subscribe")]
+    ValueTask<RoutingSnapshot?> SubscribeAsync(IRoutingObserver observer, Guid epoch, long version);
+
+    /// <summary>Ends a router's subscription.</summary>
+    [Alias("Unsubscribe")]
+    ValueTask UnsubscribeAsync(IRoutingObserver observer);
+
+    /// <summary>The current routing snapshot, without subscribing.</summary>
+    [Alias("GetRoutingSnapshot"), ReadOnly]
+    ValueTask<RoutingSnapshot> GetRoutingSnapshotAsync();
 }

@@ -1,118 +1,102 @@
 using TradingAgents.Actors.Discovery;
-using TradingAgents.Actors.LoadBalancing;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Grains;
 
 /// <summary>
-/// A service grain's view of one instance: the endpoint as the sources list it, the state mirrored
-/// from its instance grain, and the in-flight count that only the service grain can know (it hands
-/// out the selections; the instance grain counts the outcomes).
+/// A service grain's view of one instance: the endpoint as the sources list it and the state mirrored
+/// from its instance grain. <see cref="Decide"/> is the one place that says whether it may take traffic.
 /// </summary>
 internal sealed class InstanceEntry(ServiceEndpoint endpoint, IReadOnlyList<string> sources)
 {
-    // When each call still in flight was selected, oldest first. Outcomes release the oldest; calls
-    // whose caller died without reporting are dropped once older than any call may live.
-    private readonly Queue<long> _inFlightSince = new();
-
     public ServiceEndpoint Endpoint { get; set; } = endpoint;
 
     public IReadOnlyList<string> Sources { get; set; } = sources;
 
-    /// <summary>Formatted once: selection reads it for every candidate on every call.</summary>
+    /// <summary>Formatted once.</summary>
     public string InstanceId { get; } = endpoint.InstanceId;
 
     public InstanceStatus? Status { get; private set; }
 
-    public int InFlight => _inFlightSince.Count;
-
-    public long SelectionsServed { get; private set; }
-
-    /// <summary>Set when a trial lease was refused; cleared by the next push from the instance grain.</summary>
-    public bool TrialRefused { get; set; }
-
-    /// <summary>Position in the service grain's <see cref="CandidateSet"/>, or -1.</summary>
-    public int CandidateSlot { get; set; } = -1;
+    /// <summary>One-off selections (<c>SelectAsync</c>) answered with this instance.</summary>
+    public long SelectionsServed { get; set; }
 
     public CircuitState Circuit => Status?.Circuit ?? CircuitState.Closed;
 
     public HealthState Health => Status?.Health ?? HealthState.Unknown;
 
-    /// <summary>What a load-balancing policy sees of this instance.</summary>
-    public PolicyCandidate ToCandidate() => new(
-        InFlight,
-        (Status?.EwmaLatencyMs ?? 0) / 1000.0,
-        Status?.ConsecutiveFailures ?? 0,
-        Math.Max(1, Endpoint.Weight));
-
-    /// <summary>Counts a selection made at <paramref name="timestamp"/> (a <see cref="TimeProvider"/> timestamp).</summary>
-    public void OnSelected(long timestamp)
-    {
-        _inFlightSince.Enqueue(timestamp);
-        SelectionsServed++;
-    }
-
-    /// <summary>Forgets in-flight calls selected before <paramref name="timestamp"/>; returns how many.</summary>
-    public int ExpireInFlight(long timestamp)
-    {
-        var expired = 0;
-        while (_inFlightSince.TryPeek(out var since) && since < timestamp)
-        {
-            _inFlightSince.Dequeue();
-            expired++;
-        }
-
-        return expired;
-    }
-
-    /// <summary>
-    /// Applies a pushed status unless it is older than the one held. Outcomes counted by the instance
-    /// grain since the last push release in-flight calls; a new incarnation counts from zero.
-    /// </summary>
+    /// <summary>Applies a pushed status unless it is older than the one held; true when it was applied.</summary>
     public bool Apply(InstanceStatus status)
     {
         var held = Status;
-        long completedSinceLast;
-        if (held is null || held.Incarnation != status.Incarnation)
-        {
-            completedSinceLast = held is null ? 0 : status.CompletedCalls;
-        }
-        else if (status.Sequence <= held.Sequence)
+        if (held is not null && held.Incarnation == status.Incarnation && status.Sequence <= held.Sequence)
         {
             return false;
         }
-        else
-        {
-            completedSinceLast = status.CompletedCalls - held.CompletedCalls;
-        }
-
-        for (var i = 0L; i < completedSinceLast && _inFlightSince.Count > 0; i++)
-        {
-            _inFlightSince.Dequeue();
-        }
 
         Status = status;
-        TrialRefused = false;
         return true;
     }
 
-    /// <summary>Why this instance may not take ordinary traffic now; null when it may.</summary>
-    public string? GetNotSelectableReason()
+    /// <summary>
+    /// What traffic the instance may take at <paramref name="now"/>, and why not when it may take none.
+    /// Order of the rules: slice conditions, health, breaker, backpressure.
+    /// </summary>
+    public (InstanceAvailability Availability, string? Reason) Decide(DateTimeOffset now)
     {
-        if (!Endpoint.Conditions.IsUsable)
+        var conditions = Endpoint.Conditions;
+        if (!conditions.IsUsable)
         {
-            return $"not ready ({Endpoint.Conditions})";
+            return (InstanceAvailability.Unavailable, $"not ready ({conditions})");
         }
 
         if (Health == HealthState.Unhealthy)
         {
-            return "unhealthy";
+            return (InstanceAvailability.Unavailable, "unhealthy");
         }
 
-        return Circuit switch
+        switch (Circuit)
         {
-            CircuitState.Open => "circuit open",
-            CircuitState.HalfOpen when TrialRefused || Status?.TrialAvailable != true => "circuit half-open, trial calls in use",
-            _ => null,
-        };
+            case CircuitState.Open:
+                return (InstanceAvailability.Unavailable, "circuit open");
+            case CircuitState.HalfOpen:
+                return Status?.TrialAvailable == true
+                    ? (InstanceAvailability.TrialOnly, "circuit half-open: trial calls only")
+                    : (InstanceAvailability.Unavailable, "circuit half-open, trial calls in use");
+        }
+
+        if (Status?.BackoffUntil is { } until && until > now)
+        {
+            return (InstanceAvailability.Unavailable, $"backpressure: asked for no traffic until {until:HH:mm:ss}");
+        }
+
+        return conditions.IsDrainingOnly
+            ? (InstanceAvailability.DrainingOnly, "draining: used only when nothing else is left")
+            : (InstanceAvailability.Selectable, null);
+    }
+
+    /// <summary>The instance as routers see it.</summary>
+    public RoutingInstance ToRouting(DateTimeOffset now)
+    {
+        var (availability, reason) = Decide(now);
+        var endpoint = Endpoint;
+        var status = Status;
+        return new RoutingInstance(
+            InstanceId,
+            endpoint.Host,
+            endpoint.Port,
+            endpoint.Zone,
+            endpoint.NodeName,
+            endpoint.TargetName,
+            Math.Max(1, endpoint.Weight),
+            availability,
+            reason,
+            Circuit,
+            Health,
+            status?.EwmaLatencyMs ?? 0,
+            status?.ConsecutiveFailures ?? 0,
+            status?.BreakerGeneration ?? 0,
+            status?.BackoffUntil,
+            status?.Measured ?? false);
     }
 }

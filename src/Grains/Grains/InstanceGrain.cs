@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TradingAgents.Actors.CircuitBreaking;
@@ -5,6 +6,7 @@ using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Health;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Grains;
 
@@ -42,6 +44,7 @@ internal sealed partial class InstanceGrain(
     private long _sequence;
     private string? _lastChangeReason;
     private long _breakerTransitionsSeen;
+    private long _lastLeaseId;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -82,9 +85,10 @@ internal sealed partial class InstanceGrain(
         return ValueTask.FromResult(CreateStatus());
     }
 
-    public async ValueTask ReportOutcomeAsync(CallOutcome outcome)
+    public async ValueTask ReportOutcomesAsync(OutcomeReport report)
     {
-        ArgumentNullException.ThrowIfNull(outcome);
+        // Interim adaptation of the old single-outcome rules; the ordered-stream breaker replaces it.
+        ArgumentNullException.ThrowIfNull(report);
         if (_endpoint is null)
         {
             // The endpoint was removed (or never configured here): a late report must not revive it.
@@ -92,50 +96,44 @@ internal sealed partial class InstanceGrain(
             return;
         }
 
-        _completedCalls++;
-        var latencyMs = outcome.Latency.TotalMilliseconds;
-        _ewmaLatencyMs = _hasLatency ? (EwmaAlpha * latencyMs) + ((1 - EwmaAlpha) * _ewmaLatencyMs) : latencyMs;
-        _hasLatency = true;
-
-        _ = outcome.IsTrial
-            ? _breaker.ReleaseTrial(outcome.Success, outcome.Error)
-            : _breaker.RecordOutcome(outcome.Success, outcome.Error);
-        await PushAsync().ConfigureAwait(true);
-    }
-
-    public async ValueTask ReportSuccessesAsync(SuccessBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batch.Count, 1, nameof(batch));
-        if (_endpoint is null)
+        foreach (var entry in report.Entries)
         {
-            DeactivateOnIdle();
-            return;
+            if (entry.Kind == OutcomeKind.Cancelled)
+            {
+                continue;
+            }
+
+            _completedCalls += entry.Count;
+            var meanMs = entry.TotalLatency.TotalMilliseconds / Math.Max(1, entry.Count);
+            _ewmaLatencyMs = _hasLatency ? meanMs + (Math.Pow(1 - EwmaAlpha, entry.Count) * (_ewmaLatencyMs - meanMs)) : meanMs;
+            _hasLatency = true;
+            var success = entry.Kind != OutcomeKind.Failure;
+            _ = entry.TrialLeaseId != 0
+                ? _breaker.ReleaseTrial(success, entry.Error)
+                : _breaker.RecordOutcome(success, entry.Error);
         }
 
-        _completedCalls += batch.Count;
-
-        // n samples of the same value m move the average to m + (1 - α)^n × (average - m).
-        var meanMs = batch.TotalLatency.TotalMilliseconds / batch.Count;
-        _ewmaLatencyMs = _hasLatency ? meanMs + (Math.Pow(1 - EwmaAlpha, batch.Count) * (_ewmaLatencyMs - meanMs)) : meanMs;
-        _hasLatency = true;
-        _breaker.RecordOutcome(success: true);
         await PushAsync().ConfigureAwait(true);
     }
 
-    public async ValueTask<bool> TryAcquireTrialAsync()
+    public async ValueTask<TrialLeaseGrant> AcquireTrialLeasesAsync(string routerId, int count)
     {
-        var granted = _endpoint is not null && _breaker.TryAcquireTrial();
-        ObserveBreaker();
-        if (granted && !IsTrialAvailable())
+        var leases = ImmutableArray.CreateBuilder<long>();
+        for (var i = 0; i < count && _endpoint is not null && _breaker.TryAcquireTrial(); i++)
         {
-            // Every slot is leased: tell the service grain now, and again when the oldest lease can
-            // have expired, so a caller that died does not keep the endpoint from recovering.
+            leases.Add(++_lastLeaseId);
+        }
+
+        ObserveBreaker();
+        if (leases.Count > 0 && !IsTrialAvailable())
+        {
             ScheduleBreakerTimer(options.CurrentValue.GetTimeout(_service));
             await PushAsync().ConfigureAwait(true);
         }
 
-        return granted;
+        return leases.Count == 0
+            ? TrialLeaseGrant.None
+            : new TrialLeaseGrant(leases.ToImmutable(), _breaker.TransitionCount, timeProvider.GetUtcNow() + options.CurrentValue.GetTimeout(_service));
     }
 
     public ValueTask RetireAsync()
@@ -260,7 +258,10 @@ internal sealed partial class InstanceGrain(
         _ewmaLatencyMs,
         _breaker.ConsecutiveFailures,
         _completedCalls,
-        _lastChangeReason);
+        _lastChangeReason,
+        _breaker.TransitionCount,
+        null,
+        _hasLatency);
 
     private Task PushAsync()
     {

@@ -1,18 +1,21 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Utilities;
 using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.LoadBalancing;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Grains;
 
 /// <summary>
-/// One logical service: the union of its sources' endpoint sets, the mirrored state of each
-/// endpoint's instance grain, and the fleet's load-balancing policy. Selection never calls another
-/// grain except to lease a half-open trial, so its cost does not grow with the number of instances
-/// beyond one pass over an array.
+/// One logical service, the control plane of its routing: the union of its sources' endpoint sets, the
+/// mirrored state of each endpoint's instance grain, and the one decision of which instances may take
+/// traffic. It publishes that as a versioned <see cref="RoutingSnapshot"/> to every subscribed router
+/// (coalesced: availability changes within <see cref="StructuralCoalesce"/>, statistics at most once per
+/// <see cref="StatisticsInterval"/>). Requests are routed by the routers, never through this grain.
 /// </summary>
 internal sealed partial class ServiceGrain(
     EndpointCatalog catalog,
@@ -22,28 +25,37 @@ internal sealed partial class ServiceGrain(
     TimeProvider timeProvider,
     ILogger<ServiceGrain> logger) : Grain, IServiceGrain
 {
+    /// <summary>How long a change that moves traffic (membership, availability) waits for others to join it.</summary>
+    internal static readonly TimeSpan StructuralCoalesce = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>How often latency and failure statistics alone are republished.</summary>
+    internal static readonly TimeSpan StatisticsInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>A router that has not refreshed its subscription for this long is dropped (routers refresh every few seconds).</summary>
+    internal static readonly TimeSpan SubscriptionExpiry = TimeSpan.FromSeconds(60);
+
+    /// <summary>The reporter name of one-off selections' trial leases.</summary>
+    internal const string OneOffReporter = "service-grain-select";
+
     private readonly Dictionary<string, EndpointSetUpdate> _sources = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InstanceEntry> _instances = new(StringComparer.Ordinal);
+    private readonly Guid _epoch = Guid.NewGuid();
     private InstanceEntry[] _ordered = [];
-    private PolicyCandidate[] _candidates = [];
-    private int[] _candidateIndexes = [];
-    private readonly CandidateSet _ready = new();
-
-    /// <summary>Slack beyond the service timeout before an unreported call is presumed lost.</summary>
-    private static readonly TimeSpan LostCallMargin = TimeSpan.FromSeconds(5);
-    private ILoadBalancingPolicy _policy = null!;
-    private ServiceDiscoveryOptions? _policyOptions;
-    private IGrainTimer? _reconcileTimer;
+    private ObserverManager<IRoutingObserver>? _routers;
+    private ILoadBalancingPolicy? _policy;
+    private IGrainTimer? _refreshTimer;
+    private IGrainTimer? _publishTimer;
+    private DateTimeOffset _publishDueAt = DateTimeOffset.MaxValue;
+    private RoutingSnapshot? _routing;
+    private RouteTable? _table;
+    private long _version;
     private bool _known;
     private long _selectionsServed;
-
     private string? _service;
 
-    // The first selection of an activation waited for the state to be rebuilt from the instance
-    // grains: a cache miss in service_discovery_cache_hit_rate.
-    private bool _hydrated;
-
     private string Service => _service ??= this.GetPrimaryKeyString();
+
+    private ObserverManager<IRoutingObserver> Routers => _routers ??= new(SubscriptionExpiry, logger);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -55,7 +67,6 @@ internal sealed partial class ServiceGrain(
             return;
         }
 
-        EnsurePolicy();
         foreach (var set in catalog.GetSets(Service))
         {
             _sources[set.Source] = set;
@@ -66,23 +77,22 @@ internal sealed partial class ServiceGrain(
     }
 
     /// <summary>
-    /// Starts the periodic refresh once the service is known, whether that was at activation or at
-    /// the first update (a grain can activate on a silo whose catalog has not seen the service yet).
-    /// Instance grains live on other silos too; if one of those dies, its endpoint must get a prober
-    /// again. Re-configuring is idempotent and also refreshes the mirrored state.
+    /// Starts the periodic refresh once the service is known, whether that was at activation or at the
+    /// first update. Instance grains live on other silos too; if one of those dies, its endpoint must get a
+    /// prober again. Re-configuring is idempotent, never waits on a probe, and refreshes the mirrored state.
     /// </summary>
     private void EnsureRefreshTimer()
     {
-        if (_reconcileTimer is not null)
+        if (_refreshTimer is not null)
         {
             return;
         }
 
         var period = options.CurrentValue.CacheTtl;
-        _reconcileTimer = this.RegisterGrainTimer(
+        _refreshTimer = this.RegisterGrainTimer(
             static (grain, _) => grain.RefreshInstancesAsync(),
             this,
-            new GrainTimerCreationOptions { DueTime = period, Period = period, Interleave = false, KeepAlive = false });
+            new GrainTimerCreationOptions { DueTime = period, Period = period, Interleave = true, KeepAlive = false });
     }
 
     public async ValueTask<Selection> SelectAsync(SelectionRequest? request = null)
@@ -98,53 +108,45 @@ internal sealed partial class ServiceGrain(
             return Fail(SelectionStatus.NoEndpoints, $"Service '{Service}' is known but no source lists any endpoint for it.");
         }
 
-        EnsurePolicy();
+        var table = CurrentTable();
         var excluded = request?.ExcludedInstanceIds ?? default;
-        var fromMemory = _hydrated;
-        _hydrated = true;
+        instruments.SelectionAnswered(Service, fromMemory: table.TrialOnly.Length == 0);
 
-        // A half-open instance only recovers if it gets its trial calls, which a score-based policy
-        // would never give it; so trials go first, leased from the instance grain to stay fleet-wide.
-        _ready.Ensure(_ordered);
-        InstanceEntry[] halfOpenCandidates = _ready.AnyHalfOpen ? _ordered : [];
-        foreach (var entry in halfOpenCandidates)
+        // A half-open instance only recovers if it gets its trial calls, so they go first, leased from
+        // the instance grain to stay within the fleet-wide limit.
+        foreach (var trial in table.TrialOnly)
         {
-            if (entry.Circuit == CircuitState.HalfOpen && entry.GetNotSelectableReason() is null && !IsExcluded(excluded, entry.InstanceId))
+            if (IsExcluded(excluded, trial.InstanceId))
             {
-                fromMemory = false;
-                var granted = await GrainFactory.GetGrain<IInstanceGrain>(InstanceKey.Format(Service, entry.InstanceId))
-                    .TryAcquireTrialAsync().ConfigureAwait(true);
-                if (granted && _instances.ContainsKey(entry.InstanceId))
-                {
-                    instruments.SelectionAnswered(Service, fromMemory);
-                    return Select(entry, isTrial: true);
-                }
+                continue;
+            }
 
-                entry.TrialRefused = true;
+            var grant = await GrainFactory.GetGrain<IInstanceGrain>(InstanceKey.Format(Service, trial.InstanceId))
+                .AcquireTrialLeasesAsync(OneOffReporter, 1).ConfigureAwait(true);
+            if (!grant.LeaseIds.IsDefaultOrEmpty && _instances.ContainsKey(trial.InstanceId))
+            {
+                return Select(trial.Instance, grant.Generation, grant.LeaseIds[0]);
             }
         }
 
-        // The common case (no exclusions, no zone) picks from the prepared candidates.
-        if (excluded.IsDefaultOrEmpty && request?.PreferredZone is null && _ready.Ensure(_ordered) is > 0 and var ready)
+        var policy = Policy();
+        var zone = request?.PreferredZone;
+        if (zone is not null)
         {
-            instruments.SelectionAnswered(Service, fromMemory);
-            return Select(_ready[_policy.Pick(_ready.Candidates(ready))], isTrial: false);
+            var inZone = new SelectFilter(excluded, zone);
+            if (RoutePicker.PickOrdinary(table, policy, ref inZone) is { } local)
+            {
+                return Select(local.Instance, local.Instance.BreakerGeneration, 0);
+            }
         }
 
-        var count = CollectCandidates(excluded, request?.PreferredZone, drainingOnly: false);
-        if (count == 0)
+        var filter = new SelectFilter(excluded, null);
+        if (RoutePicker.PickOrdinary(table, policy, ref filter) is { } picked)
         {
-            count = CollectCandidates(excluded, preferredZone: null, drainingOnly: true);
+            return Select(picked.Instance, picked.Instance.BreakerGeneration, 0);
         }
 
-        instruments.SelectionAnswered(Service, fromMemory);
-        if (count == 0)
-        {
-            return Fail(SelectionStatus.NoneSelectable, DescribeNoneSelectable(excluded));
-        }
-
-        var picked = _policy.Pick(_candidates.AsSpan(0, count));
-        return Select(_ordered[_candidateIndexes[picked]], isTrial: false);
+        return Fail(SelectionStatus.NoneSelectable, table.DescribeNoneSelectable(e => IsExcluded(excluded, e.InstanceId) ? "already tried" : null));
     }
 
     public async ValueTask<ApplyResult> ApplyEndpointsAsync(EndpointSetUpdate update)
@@ -164,7 +166,7 @@ internal sealed partial class ServiceGrain(
                 if (update.SyncedAt > held.SyncedAt)
                 {
                     _sources[update.Source] = held with { SyncedAt = update.SyncedAt };
-                    PublishState();
+                    board.Publish(BuildSnapshot());
                 }
 
                 return ApplyResult.AlreadyCurrent;
@@ -186,25 +188,36 @@ internal sealed partial class ServiceGrain(
         return ValueTask.FromResult(BuildSnapshot());
     }
 
-    private ServiceSnapshot BuildSnapshot()
+    public ValueTask<RoutingSnapshot?> SubscribeAsync(IRoutingObserver observer, Guid epoch, long version)
     {
-        var now = timeProvider.GetUtcNow();
-        var sources = _sources.Values
-            .OrderBy(s => s.Source, StringComparer.Ordinal)
-            .Select(s => new SourceSync(s.Source, s.Version, s.Endpoints.Length, s.SyncedAt, Math.Max(0, (now - s.SyncedAt).TotalSeconds)))
-            .ToList();
-        var instances = _ordered.Select(ToSnapshot).ToList();
-        var algorithm = _known ? options.CurrentValue.GetAlgorithm(Service) : string.Empty;
-        return new ServiceSnapshot(Service, _known, algorithm, now, sources, instances, _selectionsServed);
+        ArgumentNullException.ThrowIfNull(observer);
+        if (!_known)
+        {
+            // Nothing to route: do not keep the activation (or the subscriber) for a name nobody knows.
+            DeactivateOnIdle();
+            return ValueTask.FromResult<RoutingSnapshot?>(CurrentRouting());
+        }
+
+        Routers.Subscribe(observer, observer);
+        var current = CurrentRouting();
+        return ValueTask.FromResult(epoch == current.Epoch && version == current.Version ? null : current);
     }
 
-    /// <summary>Refreshes this service on the silo's state board (gauges, status page); only on state changes, never per selection.</summary>
-    private void PublishState()
+    public ValueTask UnsubscribeAsync(IRoutingObserver observer)
     {
-        if (_known)
+        ArgumentNullException.ThrowIfNull(observer);
+        Routers.Unsubscribe(observer);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<RoutingSnapshot> GetRoutingSnapshotAsync()
+    {
+        if (!_known)
         {
-            board.Publish(BuildSnapshot());
+            DeactivateOnIdle();
         }
+
+        return ValueTask.FromResult(CurrentRouting());
     }
 
     public ValueTask OnInstanceChangedAsync(InstanceStatus status)
@@ -212,24 +225,18 @@ internal sealed partial class ServiceGrain(
         ArgumentNullException.ThrowIfNull(status);
         if (_instances.TryGetValue(status.InstanceId, out var entry))
         {
-            var (before, circuit, health) = (entry.GetNotSelectableReason(), entry.Circuit, entry.Health);
+            var now = timeProvider.GetUtcNow();
+            var before = entry.Decide(now);
+            var (circuit, health) = (entry.Circuit, entry.Health);
             if (entry.Apply(status))
             {
-                var after = entry.GetNotSelectableReason();
+                var after = entry.Decide(now);
                 if (before != after)
                 {
-                    LogSelectabilityChanged(logger, Service, status.InstanceId, after ?? "selectable", status.LastChangeReason ?? "-");
+                    LogAvailabilityChanged(logger, Service, status.InstanceId, after.Availability, after.Reason ?? "-", status.LastChangeReason ?? "-");
                 }
 
-                if (before != after || circuit != entry.Circuit || health != entry.Health)
-                {
-                    _ready.Invalidate();
-                    PublishState();
-                }
-                else
-                {
-                    _ready.Refresh(entry);
-                }
+                Changed(structural: before != after || circuit != entry.Circuit || health != entry.Health);
             }
         }
 
@@ -238,7 +245,8 @@ internal sealed partial class ServiceGrain(
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        _reconcileTimer?.Dispose();
+        _refreshTimer?.Dispose();
+        _publishTimer?.Dispose();
         board.Withdraw(Service);
         return Task.CompletedTask;
     }
@@ -249,84 +257,127 @@ internal sealed partial class ServiceGrain(
         return Selection.Failed(status, reason);
     }
 
-    private Selection Select(InstanceEntry entry, bool isTrial)
+    private Selection Select(RoutingInstance instance, long generation, long leaseId)
     {
-        entry.OnSelected(timeProvider.GetTimestamp());
-        _selectionsServed++;
-        instruments.Selected(Service, entry.InstanceId);
-        _ready.Refresh(entry);
-        var endpoint = entry.Endpoint;
-        return Selection.Of(new SelectedEndpoint(Service, entry.InstanceId, endpoint.Host, endpoint.Port, endpoint.Zone, endpoint.NodeName, isTrial));
-    }
-
-    private int CollectCandidates(ImmutableArray<string> excluded, string? preferredZone, bool drainingOnly)
-    {
-        var count = 0;
-        var inZone = 0;
-        for (var i = 0; i < _ordered.Length; i++)
+        if (_instances.TryGetValue(instance.InstanceId, out var entry))
         {
-            var entry = _ordered[i];
-            var eligible = drainingOnly
-                ? entry.Endpoint.Conditions.IsDrainingOnly && entry.Circuit == CircuitState.Closed && entry.Health != HealthState.Unhealthy
-                : CandidateSet.IsOrdinary(entry);
-            if (!eligible || IsExcluded(excluded, entry.InstanceId))
-            {
-                continue;
-            }
-
-            var candidate = entry.ToCandidate();
-
-            // Zone affinity: once a candidate in the preferred zone is seen, keep only those.
-            if (preferredZone is not null && string.Equals(entry.Endpoint.Zone, preferredZone, StringComparison.Ordinal))
-            {
-                if (inZone == 0)
-                {
-                    count = 0;
-                }
-
-                inZone++;
-            }
-            else if (inZone > 0)
-            {
-                continue;
-            }
-
-            _candidates[count] = candidate;
-            _candidateIndexes[count] = i;
-            count++;
+            entry.SelectionsServed++;
         }
 
-        return count;
+        _selectionsServed++;
+        instruments.Selected(Service, instance.InstanceId);
+        return Selection.Of(new SelectedEndpoint(Service, instance.InstanceId, instance.Host, instance.Port, instance.Zone, instance.NodeName,
+            IsTrial: leaseId != 0, generation, leaseId));
     }
 
     private static bool IsExcluded(ImmutableArray<string> excluded, string instanceId) =>
         !excluded.IsDefaultOrEmpty && excluded.Contains(instanceId, StringComparer.Ordinal);
 
-    private string DescribeNoneSelectable(ImmutableArray<string> excluded)
+    private ILoadBalancingPolicy Policy()
     {
-        var reasons = _ordered
-            .Select(e => IsExcluded(excluded, e.InstanceId) ? "already tried" : e.GetNotSelectableReason() ?? "not selectable")
-            .GroupBy(r => r, StringComparer.Ordinal)
-            .OrderByDescending(g => g.Count())
-            .Select(g => $"{g.Count()} {g.Key}");
-        return $"Service '{Service}' has {_ordered.Length} endpoint(s) and none is selectable: {string.Join(", ", reasons)}.";
+        var algorithm = options.CurrentValue.GetAlgorithm(Service);
+        if (_policy is null || !string.Equals(_policy.Name, algorithm, StringComparison.Ordinal))
+        {
+            _policy = LoadBalancingPolicyFactory.Create(algorithm, Random.Shared);
+        }
+
+        return _policy;
     }
 
-    private void EnsurePolicy()
+    /// <summary>Records a change: a new version now, a publish to the routers soon.</summary>
+    private void Changed(bool structural)
     {
-        var current = options.CurrentValue;
-        if (ReferenceEquals(current, _policyOptions))
+        _version++;
+        _routing = null;
+        var due = timeProvider.GetUtcNow() + (structural ? StructuralCoalesce : StatisticsInterval);
+        SchedulePublish(due);
+    }
+
+    private void SchedulePublish(DateTimeOffset due)
+    {
+        if (due >= _publishDueAt)
         {
             return;
         }
 
-        var algorithm = current.GetAlgorithm(Service);
-        if (_policy is null || !string.Equals(_policy.Name, algorithm, StringComparison.Ordinal))
+        _publishDueAt = due;
+        _publishTimer?.Dispose();
+        var dueIn = due - timeProvider.GetUtcNow();
+        _publishTimer = this.RegisterGrainTimer(
+            static (grain, _) => grain.PublishAsync(),
+            this,
+            new GrainTimerCreationOptions { DueTime = dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = false });
+    }
+
+    /// <summary>Sends the current snapshot to every router (one-way) and to this silo's state board.</summary>
+    private Task PublishAsync()
+    {
+        _publishTimer?.Dispose();
+        _publishTimer = null;
+        _publishDueAt = DateTimeOffset.MaxValue;
+        var snapshot = CurrentRouting();
+        if (_routers is { Count: > 0 } routers)
         {
-            _policy = LoadBalancingPolicyFactory.Create(algorithm, new Random());
+            routers.Notify(router => router.OnSnapshot(snapshot));
         }
 
-        _policyOptions = current;
+        board.Publish(BuildSnapshot());
+
+        // Backpressure ends by time alone: publish again when the earliest window closes.
+        var now = timeProvider.GetUtcNow();
+        var nextEnd = _ordered
+            .Select(e => e.Status?.BackoffUntil)
+            .Where(until => until > now)
+            .Min();
+        if (nextEnd is { } end)
+        {
+            _version++;
+            _routing = null;
+            SchedulePublish(end);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private RoutingSnapshot CurrentRouting()
+    {
+        if (_routing is { } routing)
+        {
+            return routing;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var algorithm = _known ? options.CurrentValue.GetAlgorithm(Service) : string.Empty;
+        routing = !_known
+            ? new RoutingSnapshot(Service, _epoch, _version, SelectionStatus.UnknownService, algorithm, now, [], $"Service '{Service}' is neither configured nor discovered.")
+            : _ordered.Length == 0
+                ? new RoutingSnapshot(Service, _epoch, _version, SelectionStatus.NoEndpoints, algorithm, now, [], $"Service '{Service}' is known but no source lists any endpoint for it.")
+                : new RoutingSnapshot(Service, _epoch, _version, SelectionStatus.Selected, algorithm, now, [.. _ordered.Select(e => e.ToRouting(now))], null);
+        _routing = routing;
+        return routing;
+    }
+
+    private RouteTable CurrentTable()
+    {
+        var routing = CurrentRouting();
+        if (_table is null || !ReferenceEquals(_table.Snapshot, routing))
+        {
+            _table = RouteTable.Build(routing, _table);
+        }
+
+        return _table;
+    }
+
+    private ServiceSnapshot BuildSnapshot()
+    {
+        var now = timeProvider.GetUtcNow();
+        var sources = _sources.Values
+            .OrderBy(s => s.Source, StringComparer.Ordinal)
+            .Select(s => new SourceSync(s.Source, s.Version, s.Endpoints.Length, s.SyncedAt, Math.Max(0, (now - s.SyncedAt).TotalSeconds)))
+            .ToList();
+        var instances = _ordered.Select(e => ToSnapshot(e, now)).ToList();
+        var algorithm = _known ? options.CurrentValue.GetAlgorithm(Service) : string.Empty;
+        return new ServiceSnapshot(Service, _known, algorithm, now, sources, instances, _selectionsServed);
     }
 
     /// <summary>Rebuilds the union of all sources and brings instance grains in line with it.</summary>
@@ -381,20 +432,16 @@ internal sealed partial class ServiceGrain(
         }
 
         _ordered = [.. _instances.Values.OrderBy(e => e.InstanceId, StringComparer.Ordinal)];
-        _ready.Invalidate();
-        if (_candidates.Length < _ordered.Length)
-        {
-            _candidates = new PolicyCandidate[_ordered.Length];
-            _candidateIndexes = new int[_ordered.Length];
-        }
 
-        // Removed endpoints are gone from selection above, before any await; the grain calls below
-        // only start or stop probing.
+        // Removed endpoints leave the routers' tables with this publish, before any grain call below.
+        Changed(structural: true);
+
+        // The grain calls below only start or stop probing; instance grains answer at once (no probe
+        // ever holds their turn).
         var work = new List<Task>(removed.Count + changed.Count);
         work.AddRange(removed.Select(id => GrainFactory.GetGrain<IInstanceGrain>(InstanceKey.Format(Service, id)).RetireAsync().AsTask()));
         work.AddRange(changed.Select(ConfigureInstanceAsync));
         await Task.WhenAll(work).ConfigureAwait(true);
-        PublishState();
         if (removed.Count > 0 || changed.Count > 0)
         {
             LogInstancesReconciled(logger, Service, _ordered.Length, changed.Count, removed.Count);
@@ -407,43 +454,36 @@ internal sealed partial class ServiceGrain(
             .ConfigureAsync(entry.Endpoint).ConfigureAwait(true);
         if (_instances.TryGetValue(entry.InstanceId, out var current) && ReferenceEquals(current, entry))
         {
-            entry.Apply(status);
-            _ready.Invalidate();
+            var now = timeProvider.GetUtcNow();
+            var before = entry.Decide(now);
+            if (entry.Apply(status))
+            {
+                Changed(structural: before != entry.Decide(now));
+            }
         }
     }
 
-    private Task RefreshInstancesAsync()
+    private async Task RefreshInstancesAsync()
     {
-        ExpireLostCalls();
-        return Task.WhenAll(_ordered.Select(ConfigureInstanceAsync));
-    }
-
-    /// <summary>
-    /// A caller that dies mid-call never reports, which would leave its call counted in flight for
-    /// good and skew least-connections and health-aware selection. No call outlives the service's
-    /// timeout (callers cancel then), so calls selected longer ago than that, plus a margin, are lost.
-    /// </summary>
-    private void ExpireLostCalls()
-    {
-        var lifetime = options.CurrentValue.GetTimeout(Service) + LostCallMargin;
-        var cutoff = timeProvider.GetTimestamp() - (long)(lifetime.TotalSeconds * timeProvider.TimestampFrequency);
-        foreach (var entry in _ordered)
+        Routers.ClearExpired();
+        try
         {
-            if (entry.ExpireInFlight(cutoff) is > 0 and var expired)
-            {
-                _ready.Refresh(entry);
-                LogLostCalls(logger, Service, entry.InstanceId, expired, lifetime.TotalSeconds);
-            }
+            await Task.WhenAll(_ordered.Select(ConfigureInstanceAsync)).ConfigureAwait(true);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A silo that hosts some instance grains is going away; the next refresh places them again.
+            LogRefreshFailed(logger, Service, ex.GetBaseException().Message);
         }
     }
 
     private static int Rank(EndpointConditions conditions) => conditions.Ready ? 2 : conditions.IsDrainingOnly ? 1 : 0;
 
-    private InstanceSnapshot ToSnapshot(InstanceEntry entry)
+    private static InstanceSnapshot ToSnapshot(InstanceEntry entry, DateTimeOffset now)
     {
         var endpoint = entry.Endpoint;
         var status = entry.Status;
-        var reason = entry.GetNotSelectableReason();
+        var (availability, reason) = entry.Decide(now);
         return new InstanceSnapshot(
             entry.InstanceId,
             endpoint.Host,
@@ -455,22 +495,31 @@ internal sealed partial class ServiceGrain(
             endpoint.Conditions,
             entry.Health,
             entry.Circuit,
-            entry.InFlight,
+            InFlight: 0,
             status?.EwmaLatencyMs ?? 0,
             status?.ConsecutiveFailures ?? 0,
             entry.SelectionsServed,
-            Selectable: reason is null,
-            NotSelectableReason: reason ?? (endpoint.Conditions.IsDrainingOnly ? "draining: used only when nothing else is left" : null),
+            Selectable: availability == InstanceAvailability.Selectable,
+            NotSelectableReason: reason,
             status?.LastChangeReason,
             entry.Sources);
+    }
+
+    /// <summary>A one-off selection's exclusions: instances already tried, and other zones when one is preferred.</summary>
+    private readonly struct SelectFilter(ImmutableArray<string> excluded, string? zone) : IRouteFilter
+    {
+        public bool IsActive => !excluded.IsDefaultOrEmpty || zone is not null;
+
+        public bool Excludes(RouteEndpoint endpoint) =>
+            IsExcluded(excluded, endpoint.InstanceId) || (zone is not null && !string.Equals(endpoint.Instance.Zone, zone, StringComparison.Ordinal));
     }
 
     [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Service {Service}: {Count} instance(s) after reconcile ({Changed} added or changed, {Removed} removed)")]
     private static partial void LogInstancesReconciled(ILogger logger, string service, int count, int changed, int removed);
 
-    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Service {Service}: {Count} call(s) to {InstanceId} never reported an outcome within {Seconds} s; no longer counted in flight")]
-    private static partial void LogLostCalls(ILogger logger, string service, string instanceId, int count, double seconds);
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Service {Service}: instance {InstanceId} is now {Availability} ({Reason}; cause: {Cause})")]
+    private static partial void LogAvailabilityChanged(ILogger logger, string service, string instanceId, InstanceAvailability availability, string reason, string cause);
 
-    [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Service {Service}: instance {InstanceId} is now {State} ({Reason})")]
-    private static partial void LogSelectabilityChanged(ILogger logger, string service, string instanceId, string state, string reason);
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Service {Service}: refreshing the instance grains failed ({Error}); the next refresh tries again")]
+    private static partial void LogRefreshFailed(ILogger logger, string service, string error);
 }

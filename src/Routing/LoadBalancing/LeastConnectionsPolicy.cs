@@ -1,4 +1,5 @@
 using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.LoadBalancing;
 
@@ -9,11 +10,11 @@ namespace TradingAgents.Actors.LoadBalancing;
 /// </summary>
 internal sealed class LeastConnectionsPolicy : ILoadBalancingPolicy
 {
-    private ulong _tieCursor;
+    private long _tieCursor;
 
     public string Name => LoadBalancingAlgorithms.LeastConnections;
 
-    public int Pick(ReadOnlySpan<PolicyCandidate> candidates)
+    public int Pick(ReadOnlySpan<RouteEndpoint> candidates)
     {
         if (candidates.IsEmpty)
         {
@@ -44,7 +45,7 @@ internal sealed class LeastConnectionsPolicy : ILoadBalancingPolicy
         }
 
         // A second pass over the tail only when there is a tie: find the n-th tied candidate.
-        var skip = (int)(_tieCursor++ % (ulong)ties);
+        var skip = (int)(unchecked((ulong)Interlocked.Increment(ref _tieCursor)) % (ulong)ties);
         for (var i = best; ; i++)
         {
             if (candidates[i].InFlight == bestInFlight && skip-- == 0)

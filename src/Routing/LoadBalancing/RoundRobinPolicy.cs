@@ -1,10 +1,13 @@
 using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.LoadBalancing;
 
 /// <summary>
-/// Each candidate in turn. The service grain owns the one instance of this policy for its service,
-/// so the cursor is the fleet's: every gateway's selections advance the same rotation.
+/// Each candidate in turn. Every router has its own cursor, started at a random position so that
+/// gateways started together do not send their first requests to the same instance; a global cursor
+/// would put a grain call back on every request. The deviation this leaves across gateways is measured
+/// in docs/performance.md.
 /// </summary>
 /// <param name="start">First cursor value; tests use it to cross the wrap-around.</param>
 internal sealed class RoundRobinPolicy(ulong start = 0) : ILoadBalancingPolicy
@@ -15,15 +18,14 @@ internal sealed class RoundRobinPolicy(ulong start = 0) : ILoadBalancingPolicy
 
     public string Name => LoadBalancingAlgorithms.RoundRobin;
 
-    public int Pick(ReadOnlySpan<PolicyCandidate> candidates)
+    public int Pick(ReadOnlySpan<RouteEndpoint> candidates)
     {
         if (candidates.IsEmpty)
         {
             return -1;
         }
 
-        var index = (int)(_cursor % (ulong)candidates.Length);
-        _cursor = unchecked(_cursor + 1);
-        return index;
+        var ticket = unchecked(Interlocked.Increment(ref _cursor) - 1);
+        return (int)(ticket % (ulong)candidates.Length);
     }
 }

@@ -1,4 +1,5 @@
 using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.LoadBalancing;
 
@@ -13,7 +14,7 @@ internal sealed class WeightedRandomPolicy(Random random) : ILoadBalancingPolicy
 
     public string Name => LoadBalancingAlgorithms.WeightedRandom;
 
-    public int Pick(ReadOnlySpan<PolicyCandidate> candidates)
+    public int Pick(ReadOnlySpan<RouteEndpoint> candidates)
     {
         if (candidates.IsEmpty)
         {
@@ -40,5 +41,5 @@ internal sealed class WeightedRandomPolicy(Random random) : ILoadBalancingPolicy
         return candidates.Length - 1;
     }
 
-    private static int EffectiveWeight(in PolicyCandidate candidate) => Math.Max(candidate.Weight, 1);
+    private static int EffectiveWeight(RouteEndpoint candidate) => Math.Max(candidate.Weight, 1);
 }

@@ -1,4 +1,5 @@
 using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.LoadBalancing;
 
@@ -13,7 +14,7 @@ internal sealed class PowerOfTwoChoicesPolicy(Random random) : ILoadBalancingPol
 
     public string Name => LoadBalancingAlgorithms.PowerOfTwoChoices;
 
-    public int Pick(ReadOnlySpan<PolicyCandidate> candidates)
+    public int Pick(ReadOnlySpan<RouteEndpoint> candidates)
     {
         var count = candidates.Length;
         if (count < 2)

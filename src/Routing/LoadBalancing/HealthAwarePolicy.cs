@@ -1,4 +1,5 @@
 using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.LoadBalancing;
 
@@ -15,12 +16,12 @@ internal sealed class HealthAwarePolicy : ILoadBalancingPolicy
     /// <summary>Score added per consecutive failure (the seed's 2.0 × failures).</summary>
     public const double FailureWeight = 2.0;
 
-    private ulong _tieCursor;
+    private long _tieCursor;
 
     public string Name => LoadBalancingAlgorithms.HealthAware;
 
     /// <summary>The seed's score for one candidate; lower is better.</summary>
-    public static double Score(in PolicyCandidate candidate)
+    public static double Score(RouteEndpoint candidate)
     {
         // A latency that is not yet measured (NaN) or nonsensical (negative) counts as zero, so it
         // neither wins every comparison nor loses every one.
@@ -28,7 +29,7 @@ internal sealed class HealthAwarePolicy : ILoadBalancingPolicy
         return latency + (InFlightWeight * candidate.InFlight) + (FailureWeight * candidate.ConsecutiveFailures);
     }
 
-    public int Pick(ReadOnlySpan<PolicyCandidate> candidates)
+    public int Pick(ReadOnlySpan<RouteEndpoint> candidates)
     {
         if (candidates.IsEmpty)
         {
@@ -59,7 +60,7 @@ internal sealed class HealthAwarePolicy : ILoadBalancingPolicy
         }
 
         // A second pass over the tail only when there is a tie: find the n-th tied candidate.
-        var skip = (int)(_tieCursor++ % (ulong)ties);
+        var skip = (int)(unchecked((ulong)Interlocked.Increment(ref _tieCursor)) % (ulong)ties);
         for (var i = best; ; i++)
         {
             if (Score(candidates[i]) == bestScore && skip-- == 0)

@@ -13,7 +13,7 @@ internal static class LoadBalancingPolicyFactory
 
         return algorithm switch
         {
-            LoadBalancingAlgorithms.RoundRobin => new RoundRobinPolicy(),
+            LoadBalancingAlgorithms.RoundRobin => new RoundRobinPolicy(unchecked((ulong)random.NextInt64())),
             LoadBalancingAlgorithms.LeastConnections => new LeastConnectionsPolicy(),
             LoadBalancingAlgorithms.WeightedRandom => new WeightedRandomPolicy(random),
             LoadBalancingAlgorithms.HealthAware => new HealthAwarePolicy(),

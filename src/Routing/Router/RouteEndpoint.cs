@@ -1,0 +1,65 @@
+using TradingAgents.Actors.Discovery;
+
+namespace TradingAgents.Actors.Routing;
+
+/// <summary>
+/// One instance in one routing table: the fleet's view from the snapshot (immutable) and this process's
+/// load (shared across tables). What the load-balancing policies read.
+/// </summary>
+public sealed class RouteEndpoint
+{
+    private static int _nextPort = 10_000;
+
+    internal RouteEndpoint(RoutingInstance instance, EndpointLoad load, double latencySeconds, int weight)
+    {
+        Instance = instance;
+        Load = load;
+        LatencySeconds = latencySeconds;
+        Weight = weight;
+        DestinationPrefix = $"http://{instance.InstanceId}/";
+    }
+
+    /// <summary>The instance as its service grain published it.</summary>
+    public RoutingInstance Instance { get; }
+
+    /// <summary><c>host:port</c>.</summary>
+    public string InstanceId => Instance.InstanceId;
+
+    /// <summary><c>http://host:port/</c>, formatted once per table.</summary>
+    public string DestinationPrefix { get; }
+
+    /// <summary>Calls from this process in flight to the instance.</summary>
+    public int InFlight => Load.InFlight;
+
+    /// <summary>
+    /// Latency the score uses, in seconds: the fleet EWMA, or for an instance not yet measured the
+    /// slowest measured latency of its table, so an unmeasured instance is never preferred over measured ones.
+    /// </summary>
+    public double LatencySeconds { get; }
+
+    /// <summary>Failures since the last success or passing probe (fleet-wide).</summary>
+    public int ConsecutiveFailures => Instance.ConsecutiveFailures;
+
+    /// <summary>Relative weight, at least 1.</summary>
+    public int Weight { get; }
+
+    internal EndpointLoad Load { get; }
+
+    /// <summary>A stand-alone endpoint with the given load figures, for tests and benchmarks of the policies.</summary>
+    internal static RouteEndpoint ForPolicy(int inFlight, double latencySeconds, int consecutiveFailures, int weight, string? instanceId = null)
+    {
+        var id = instanceId ?? $"127.0.0.1:{Interlocked.Increment(ref _nextPort)}";
+        var instance = new RoutingInstance(id, "127.0.0.1", 0, null, null, null, weight, InstanceAvailability.Selectable, null,
+            CircuitState.Closed, HealthState.Healthy, latencySeconds * 1000, consecutiveFailures, 0, null, Measured: true);
+        var load = new EndpointLoad();
+        for (var i = 0; i < inFlight; i++)
+        {
+            load.Started();
+        }
+
+        return new RouteEndpoint(instance, load, latencySeconds, Math.Max(1, weight));
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => InstanceId;
+}

@@ -1,0 +1,91 @@
+using System.Collections.Frozen;
+using TradingAgents.Actors.Discovery;
+
+namespace TradingAgents.Actors.Routing;
+
+/// <summary>
+/// One routing snapshot prepared for picking: its instances grouped by what traffic they may take, each
+/// bound to this process's load for it. Immutable; a router swaps the whole table when a snapshot arrives.
+/// </summary>
+internal sealed class RouteTable
+{
+    private RouteTable(RoutingSnapshot snapshot, RouteEndpoint[] all)
+    {
+        Snapshot = snapshot;
+        All = all;
+        Selectable = [.. all.Where(e => e.Instance.Availability == InstanceAvailability.Selectable)];
+        DrainingOnly = [.. all.Where(e => e.Instance.Availability == InstanceAvailability.DrainingOnly)];
+        TrialOnly = [.. all.Where(e => e.Instance.Availability == InstanceAvailability.TrialOnly)];
+        ById = all.ToFrozenDictionary(e => e.InstanceId, StringComparer.Ordinal);
+    }
+
+    public RoutingSnapshot Snapshot { get; }
+
+    /// <summary>Every instance, ordered by instance id.</summary>
+    public RouteEndpoint[] All { get; }
+
+    /// <summary>Instances that take ordinary traffic.</summary>
+    public RouteEndpoint[] Selectable { get; }
+
+    /// <summary>Serving-but-terminating instances: the last resort.</summary>
+    public RouteEndpoint[] DrainingOnly { get; }
+
+    /// <summary>Half-open instances: only calls holding a trial lease.</summary>
+    public RouteEndpoint[] TrialOnly { get; }
+
+    public FrozenDictionary<string, RouteEndpoint> ById { get; }
+
+    /// <summary>
+    /// Builds the table for <paramref name="snapshot"/>. Instances also in <paramref name="previous"/>
+    /// keep their <see cref="EndpointLoad"/> (in-flight calls, local failures, leases); new ones get a new one.
+    /// </summary>
+    public static RouteTable Build(RoutingSnapshot snapshot, RouteTable? previous)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var instances = snapshot.Instances.IsDefault ? [] : snapshot.Instances;
+
+        // An instance without a latency sample scores as the slowest measured one: never preferred over
+        // instances known to be fast, never starved for lack of a sample.
+        var slowestMeasured = 0.0;
+        foreach (var instance in instances)
+        {
+            if (instance.Measured && instance.EwmaLatencyMs > slowestMeasured)
+            {
+                slowestMeasured = instance.EwmaLatencyMs;
+            }
+        }
+
+        var all = new RouteEndpoint[instances.Length];
+        for (var i = 0; i < instances.Length; i++)
+        {
+            var instance = instances[i];
+            var load = previous is not null && previous.ById.TryGetValue(instance.InstanceId, out var held) ? held.Load : new EndpointLoad();
+            var latencyMs = instance.Measured ? instance.EwmaLatencyMs : slowestMeasured;
+            all[i] = new RouteEndpoint(instance, load, Math.Max(0, latencyMs) / 1000.0, Math.Max(1, instance.Weight));
+        }
+
+        return new RouteTable(snapshot, all);
+    }
+
+    /// <summary>A table for a service whose snapshot has not arrived yet.</summary>
+    public static RouteTable Pending(string service, string reason) => new(
+        new RoutingSnapshot(service, Guid.Empty, -1, SelectionStatus.NoEndpoints, string.Empty, DateTimeOffset.MinValue, [], reason),
+        []);
+
+    /// <summary>Why nothing is selectable, for logs and problem bodies.</summary>
+    public string DescribeNoneSelectable(Func<RouteEndpoint, string?> localReason)
+    {
+        var snapshot = Snapshot;
+        if (snapshot.Status != SelectionStatus.Selected)
+        {
+            return snapshot.Reason ?? snapshot.Status.ToString();
+        }
+
+        var reasons = All
+            .Select(e => localReason(e) ?? e.Instance.Reason ?? e.Instance.Availability.ToString())
+            .GroupBy(r => r, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .Select(g => $"{g.Count()} {g.Key}");
+        return $"Service '{snapshot.Service}' has {All.Length} endpoint(s) and none is selectable: {string.Join(", ", reasons)}.";
+    }
+}
