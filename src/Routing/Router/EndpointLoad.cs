@@ -1,14 +1,20 @@
 namespace TradingAgents.Actors.Routing;
 
 /// <summary>
-/// A router's own, local view of one instance's load, shared by every routing table that lists the
-/// instance: calls in flight from this process and failures seen here in a row. A removed and re-added
-/// instance gets a new object, so calls made to the old one release only the old count.
+/// A router's own, local view of one instance, shared by every routing table that lists the instance:
+/// calls in flight from this process, failures seen here in a row, local exclusions, the trial leases
+/// this process holds and its outcome stream. A removed and re-added instance gets a new object, so
+/// calls made to the old one release only the old count.
 /// </summary>
 internal sealed class EndpointLoad
 {
+    private readonly Lock _leaseGate = new();
+    private readonly Stack<long> _leases = new();
     private int _inFlight;
     private int _localFailures;
+    private long _leaseGeneration;
+    private long _leasesUseBefore;
+    private int _leaseRequestPending;
 
     /// <summary>Calls from this process that have not ended.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
@@ -16,9 +22,20 @@ internal sealed class EndpointLoad
     /// <summary>Consecutive failures seen by this process since its last success here.</summary>
     public int LocalFailures => Volatile.Read(ref _localFailures);
 
-    /// <summary>Set when <see cref="LocalFailures"/> reached the failure threshold: excluded locally until a
-    /// newer fleet view (a snapshot with another breaker generation or version) arrives.</summary>
-    public long EjectedAtVersion { get; set; } = -1;
+    /// <summary>
+    /// Set when <see cref="LocalFailures"/> reached the failure threshold: this process keeps ordinary
+    /// traffic away until a snapshot received after its failures were delivered says otherwise.
+    /// </summary>
+    public bool Ejected { get; set; }
+
+    /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the delivery of the report that ejected it; 0 until delivered.</summary>
+    public long EjectionDeliveredAt { get; set; }
+
+    /// <summary>Timestamp until which the instance asked this process for no traffic (Retry-After); 0 for none.</summary>
+    public long BackoffUntil { get; set; }
+
+    /// <summary>The instance's outcome stream, created on first use.</summary>
+    public OutcomeStream? Stream { get; set; }
 
     public void Started() => Interlocked.Increment(ref _inFlight);
 
@@ -32,6 +49,74 @@ internal sealed class EndpointLoad
         if (Volatile.Read(ref _localFailures) != 0)
         {
             Volatile.Write(ref _localFailures, 0);
+        }
+    }
+
+    /// <summary>True when a lease request may start now (none is pending).</summary>
+    public bool BeginLeaseRequest() => Interlocked.Exchange(ref _leaseRequestPending, 1) == 0;
+
+    public void EndLeaseRequest() => Volatile.Write(ref _leaseRequestPending, 0);
+
+    /// <summary>Keeps granted leases for later requests.</summary>
+    public void AddLeases(TrialLeaseGrant grant, long useBeforeTimestamp)
+    {
+        lock (_leaseGate)
+        {
+            if (grant.Generation != _leaseGeneration)
+            {
+                _leases.Clear();
+                _leaseGeneration = grant.Generation;
+            }
+
+            foreach (var id in grant.LeaseIds)
+            {
+                _leases.Push(id);
+            }
+
+            _leasesUseBefore = useBeforeTimestamp;
+        }
+    }
+
+    /// <summary>Takes one held lease of <paramref name="generation"/>, if any.</summary>
+    public bool TryTakeLease(long generation, out long leaseId)
+    {
+        lock (_leaseGate)
+        {
+            if (_leaseGeneration == generation && _leases.TryPop(out leaseId))
+            {
+                return true;
+            }
+        }
+
+        leaseId = 0;
+        return false;
+    }
+
+    /// <summary>Removes and returns every held lease that is stale (another generation) or past its use-before time.</summary>
+    public (long Generation, long[] LeaseIds) TakeUnusable(long currentGeneration, long now)
+    {
+        lock (_leaseGate)
+        {
+            if (_leases.Count == 0 || (_leaseGeneration == currentGeneration && now < _leasesUseBefore))
+            {
+                return (0, []);
+            }
+
+            var ids = _leases.ToArray();
+            _leases.Clear();
+            return (_leaseGeneration, ids);
+        }
+    }
+
+    /// <summary>Held leases.</summary>
+    public int LeaseCount
+    {
+        get
+        {
+            lock (_leaseGate)
+            {
+                return _leases.Count;
+            }
         }
     }
 }
