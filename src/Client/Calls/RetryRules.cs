@@ -1,45 +1,45 @@
 using System.Net;
 using Polly;
 using Polly.Timeout;
+using TradingAgents.Actors.Calls;
 
 namespace TradingAgents.Actors.Client.Calls;
 
 /// <summary>
-/// Which failed attempts may be sent again, the same rule as the gateway's: a request that never
-/// reached a backend is always safe to resend; one that may have been processed (a 5xx, a timeout,
-/// a broken response) is resent only when its method is idempotent.
+/// Which failed attempts the client's Polly pipeline sends again: the outcome Polly sees (a response or
+/// an exception) is classified by the shared <see cref="AttemptClassifier"/> and judged by the shared
+/// <see cref="Actors.Calls.RetryRules"/>, the same rules the gateway applies.
 /// </summary>
 internal static class RetryRules
 {
     /// <summary>True for methods that a server may see twice without harm (RFC 9110 §9.2.2).</summary>
-    public static bool IsIdempotent(HttpMethod method) =>
-        method == HttpMethod.Get
-        || method == HttpMethod.Head
-        || method == HttpMethod.Put
-        || method == HttpMethod.Delete
-        || method == HttpMethod.Options
-        || method == HttpMethod.Trace;
+    public static bool IsIdempotent(HttpMethod method) => Actors.Calls.RetryRules.IsIdempotent(method.Method);
 
     /// <summary>True when the outcome of an attempt with <paramref name="method"/> should be retried.</summary>
-    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpMethod method) => outcome.Exception switch
+    public static bool ShouldRetry(Outcome<HttpResponseMessage> outcome, HttpMethod method)
     {
-        null => outcome.Result is { } response && IsServerError(response.StatusCode) && IsIdempotent(method),
+        // The router's answer is authoritative for this moment; asking again within milliseconds changes nothing.
+        if (outcome.Exception is ServiceUnavailableException || (outcome.Exception is OperationCanceledException && outcome.Exception is not TimeoutRejectedException))
+        {
+            return false;
+        }
 
-        // The grain's answer is authoritative for this moment; asking again within milliseconds changes nothing.
-        ServiceUnavailableException => false,
-        HttpRequestException http when NeverReachedBackend(http) => true,
-        HttpRequestException => IsIdempotent(method),
-        TimeoutRejectedException => IsIdempotent(method),
-        _ => false,
-    };
+        var response = outcome.Result;
+        var verdict = AttemptClassifier.Classify(
+            callerGaveUp: false,
+            timedOut: outcome.Exception is TimeoutRejectedException,
+            timeout: TimeSpan.Zero,
+            error: outcome.Exception is HttpRequestException ? outcome.Exception : null,
+            status: response is null ? 0 : (int)response.StatusCode,
+            retryAfter: response?.Headers.RetryAfter?.Delta);
+        if (outcome.Exception is not null and not HttpRequestException and not TimeoutRejectedException)
+        {
+            return false;
+        }
+
+        return Actors.Calls.RetryRules.MayRetry(verdict, IsIdempotent(method));
+    }
 
     /// <summary>True for statuses that count against the instance (5xx).</summary>
     public static bool IsServerError(HttpStatusCode status) => (int)status >= 500;
-
-    /// <summary>
-    /// True when the connection could not be made, so no byte of the request reached a server.
-    /// SocketsHttpHandler resends on its own when a pooled connection dies before the request is written.
-    /// </summary>
-    public static bool NeverReachedBackend(HttpRequestException exception) =>
-        exception.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError;
 }

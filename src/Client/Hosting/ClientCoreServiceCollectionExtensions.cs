@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TradingAgents.Actors.Client.Http;
 using TradingAgents.Actors.Client.Metrics;
 using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Client.Hosting;
 
@@ -16,6 +17,7 @@ internal static class ClientCoreServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ServiceCallMetrics>();
         services.TryAddSingleton<ClientInstruments>();
+        services.AddServiceRouters();
         services.AddOptions<ServiceDiscoveryOptions>();
         services.AddOptions<TradingAgentsClientOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TradingAgentsClientOptions>, TradingAgentsClientOptionsValidator>());

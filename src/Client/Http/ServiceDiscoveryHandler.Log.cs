@@ -10,7 +10,4 @@ public sealed partial class ServiceDiscoveryHandler
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Attempt {Attempt} to service {Service} instance {InstanceId} failed: {Error}")]
     private static partial void LogAttemptFailed(ILogger logger, string service, string instanceId, int attempt, string error);
-
-    [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Could not report the outcome of a call to service {Service} instance {InstanceId}")]
-    private static partial void LogReportFailed(ILogger logger, Exception exception, string service, string instanceId);
 }

@@ -1,33 +1,35 @@
-using System.Collections.Immutable;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly.Timeout;
+using TradingAgents.Actors.Calls;
 using TradingAgents.Actors.Client.Calls;
 using TradingAgents.Actors.Client.Hosting;
 using TradingAgents.Actors.Client.Metrics;
 using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Discovery;
-using TradingAgents.Actors.Grains;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Client.Http;
 
 /// <summary>
 /// Resolves the request URI's host (<c>http://data-service/api/v1/...</c>) as a logical service name
-/// through its <see cref="IServiceGrain"/>, sends the request to the chosen instance, and reports the
-/// outcome to the instance's <see cref="IInstanceGrain"/> exactly once per selection.
+/// through this process's router for that service (<see cref="ServiceRouters"/>: a local pick from the
+/// routing snapshot its service grain pushed, no grain call per request), sends the request to the chosen
+/// instance, and completes the call on the router exactly once with the shared
+/// <see cref="AttemptClassifier"/>'s verdict; the router streams it to the instance grain in the background.
 /// </summary>
 /// <remarks>
 /// <para>
 /// Each attempt gets the service's timeout (<see cref="ServiceDiscoveryOptions.GetTimeout"/>); when it
-/// fires the attempt is reported as a failure and a <see cref="TimeoutRejectedException"/> naming the
-/// service, the instance and the timeout is thrown. Connection failures, broken responses and 5xx are
-/// reported as failures; any response below 500 (4xx included) as a success of the instance. A call
-/// cancelled by its caller is reported as a success with its latency: the instance did nothing wrong,
-/// and the report is still needed to release the in-flight count and any half-open trial lease.
+/// fires the attempt is a failure and a <see cref="TimeoutRejectedException"/> naming the service, the
+/// instance and the timeout is thrown. Connection failures, broken responses and 5xx are failures; 429
+/// (and 503 with <c>Retry-After</c>) is backpressure; any other response is a success of the instance.
+/// A call cancelled by its caller is neither: it only releases its in-flight slot and trial lease.
 /// </para>
 /// <para>
-/// When the grains select nothing, a <see cref="ServiceUnavailableException"/> (an
-/// <see cref="HttpRequestException"/>) carries the status and the grain's reason; no request is sent.
+/// When the router admits nothing, a <see cref="ServiceUnavailableException"/> (an
+/// <see cref="HttpRequestException"/>) carries the status and the reason; no request is sent.
 /// </para>
 /// <para>
 /// The instances tried are kept in <see cref="HttpRequestMessage.Options"/>, so a retry handler placed
@@ -40,7 +42,7 @@ namespace TradingAgents.Actors.Client.Http;
 /// </para>
 /// </remarks>
 public sealed partial class ServiceDiscoveryHandler(
-    IGrainFactory grainFactory,
+    ServiceRouters routers,
     IOptionsMonitor<ServiceDiscoveryOptions> discoveryOptions,
     IOptionsMonitor<TradingAgentsClientOptions> clientOptions,
     ServiceCallMetrics metrics,
@@ -63,25 +65,26 @@ public sealed partial class ServiceDiscoveryHandler(
             metrics.RecordRetry(service);
         }
 
-        SelectedEndpoint endpoint;
-        try
-        {
-            endpoint = await SelectAsync(state).ConfigureAwait(false);
-        }
-        catch (Exception)
+        var router = await routers.GetReadyAsync(service, cancellationToken).ConfigureAwait(false);
+        metrics.RecordDiscoveryCall(service);
+        instruments.RecordDiscoveryCall(service);
+        if (!router.TryPick(state.TriedInstanceIds, clientOptions.CurrentValue.PreferredZone, out var call, out var failure))
         {
             MarkFailed(state);
-            throw;
+            LogNoInstance(logger, service, failure.Status, failure.Reason);
+            throw new ServiceUnavailableException(service, failure.Status, failure.Reason);
         }
 
+        var endpoint = call.Endpoint;
         state.TriedInstanceIds.Add(endpoint.InstanceId);
-        request.RequestUri = Rewrite(state.LogicalUri, endpoint);
+        request.RequestUri = Rewrite(state.LogicalUri, endpoint.Instance);
         var timeout = state.Timeout ?? discoveryOptions.CurrentValue.GetTimeout(service);
 
         using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
         using var linkedSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         var started = timeProvider.GetTimestamp();
         HttpResponseMessage? response = null;
+        Exception? error = null;
         try
         {
             response = await base.SendAsync(request, linkedSource.Token).ConfigureAwait(false);
@@ -90,41 +93,40 @@ public sealed partial class ServiceDiscoveryHandler(
                 await response.Content.LoadIntoBufferAsync(linkedSource.Token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             response?.Dispose();
-            await ReportAsync(endpoint, CallOutcome.Succeeded(timeProvider.GetElapsedTime(started), endpoint.IsTrial)).ConfigureAwait(false);
-            throw;
-        }
-        catch (OperationCanceledException ex) when (timeoutSource.IsCancellationRequested)
-        {
-            response?.Dispose();
-            var elapsed = timeProvider.GetElapsedTime(started);
-            var message = $"Call to service '{service}' instance {endpoint.InstanceId} timed out after {timeout.TotalSeconds:0.###} s.";
-            await CompleteFailedAsync(state, endpoint, elapsed, ClientInstruments.Timeout, message).ConfigureAwait(false);
-            throw new TimeoutRejectedException(message, timeout, ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            response?.Dispose();
-            var message = $"Call to service '{service}' instance {endpoint.InstanceId} failed: {ex.Message}";
-            await CompleteFailedAsync(state, endpoint, timeProvider.GetElapsedTime(started), ClientInstruments.Failure, message).ConfigureAwait(false);
-            throw new HttpRequestException(ex.HttpRequestError, message, ex, ex.StatusCode);
-        }
-        catch (Exception ex)
-        {
-            response?.Dispose();
-            var message = $"Call to service '{service}' instance {endpoint.InstanceId} failed: {ex.GetType().Name}: {ex.Message}";
-            await CompleteFailedAsync(state, endpoint, timeProvider.GetElapsedTime(started), ClientInstruments.Failure, message).ConfigureAwait(false);
-            throw;
+            response = null;
+            error = ex;
         }
 
         var latency = timeProvider.GetElapsedTime(started);
-        if (RetryRules.IsServerError(response.StatusCode))
+        var callerGaveUp = cancellationToken.IsCancellationRequested;
+        var timedOut = !callerGaveUp && timeoutSource.IsCancellationRequested;
+        var status = response is null ? 0 : (int)response.StatusCode;
+        var retryAfter = response is null ? null : RetryAfter(response);
+        var verdict = AttemptClassifier.Classify(callerGaveUp, timedOut, timeout, timedOut ? null : error, status, retryAfter);
+        router.Complete(call, verdict.Kind, latency, verdict.Failure, verdict.RetryAfter);
+
+        switch (verdict.Kind)
         {
-            var error = $"HTTP {(int)response.StatusCode} {response.StatusCode}";
-            await CompleteFailedAsync(state, endpoint, latency, ClientInstruments.Failure, error).ConfigureAwait(false);
-            return response;
+            case OutcomeKind.Cancelled:
+                ExceptionDispatchInfo.Throw(error ?? new OperationCanceledException(cancellationToken));
+                break;
+            case OutcomeKind.Failure when response is null:
+                var message = $"Call to service '{service}' instance {endpoint.InstanceId} {(timedOut ? $"timed out after {timeout.TotalSeconds:0.###} s" : "failed: " + verdict.Failure)}.";
+                RecordFailed(state, endpoint.InstanceId, latency, timedOut ? ClientInstruments.Timeout : ClientInstruments.Failure, message);
+                if (timedOut)
+                {
+                    throw new TimeoutRejectedException(message, timeout, error ?? new OperationCanceledException());
+                }
+
+                throw error is HttpRequestException http
+                    ? new HttpRequestException(http.HttpRequestError, message, http, http.StatusCode)
+                    : new HttpRequestException(message, error);
+            case OutcomeKind.Failure or OutcomeKind.Backpressure:
+                RecordFailed(state, endpoint.InstanceId, latency, ClientInstruments.Failure, $"HTTP {status} {response!.StatusCode}");
+                return response!;
         }
 
         if (state.FailureCounted)
@@ -134,50 +136,25 @@ public sealed partial class ServiceDiscoveryHandler(
         }
 
         instruments.RecordCallDuration(service, endpoint.InstanceId, ClientInstruments.Success, latency);
-        await ReportAsync(endpoint, CallOutcome.Succeeded(latency, endpoint.IsTrial)).ConfigureAwait(false);
-        return response;
+        return response!;
     }
 
-    private static Uri Rewrite(Uri logical, SelectedEndpoint endpoint) =>
-        new UriBuilder(logical) { Host = endpoint.Host, Port = endpoint.Port }.Uri;
-
-    private async ValueTask<SelectedEndpoint> SelectAsync(DiscoveryRequestState state)
-    {
-        var service = state.Service;
-        var grain = grainFactory.GetGrain<IServiceGrain>(service);
-        var zone = clientOptions.CurrentValue.PreferredZone;
-        var tried = state.TriedInstanceIds;
-
-        var selection = await SelectOnceAsync(grain, service, tried.Count == 0 && zone is null ? null : new SelectionRequest([.. tried], zone)).ConfigureAwait(false);
-
-        // Every other instance is out; the one that failed before is still better than none.
-        if (selection.Status == SelectionStatus.NoneSelectable && tried.Count > 0)
+    private TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        response.Headers.RetryAfter switch
         {
-            selection = await SelectOnceAsync(grain, service, zone is null ? null : new SelectionRequest(ImmutableArray<string>.Empty, zone)).ConfigureAwait(false);
-        }
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - timeProvider.GetUtcNow() is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero,
+            _ => null,
+        };
 
-        if (!selection.IsSelected)
-        {
-            LogNoInstance(logger, service, selection.Status, selection.Reason);
-            throw new ServiceUnavailableException(service, selection.Status, selection.Reason);
-        }
+    private static Uri Rewrite(Uri logical, RoutingInstance instance) =>
+        new UriBuilder(logical) { Host = instance.Host, Port = instance.Port }.Uri;
 
-        return selection.Endpoint;
-    }
-
-    private async ValueTask<Selection> SelectOnceAsync(IServiceGrain grain, string service, SelectionRequest? request)
-    {
-        metrics.RecordDiscoveryCall(service);
-        instruments.RecordDiscoveryCall(service);
-        return await grain.SelectAsync(request).ConfigureAwait(false);
-    }
-
-    private async ValueTask CompleteFailedAsync(DiscoveryRequestState state, SelectedEndpoint endpoint, TimeSpan latency, string outcome, string error)
+    private void RecordFailed(DiscoveryRequestState state, string instanceId, TimeSpan latency, string outcome, string error)
     {
         MarkFailed(state);
-        LogAttemptFailed(logger, state.Service, endpoint.InstanceId, state.Attempts, error);
-        instruments.RecordCallDuration(state.Service, endpoint.InstanceId, outcome, latency);
-        await ReportAsync(endpoint, CallOutcome.Failed(latency, error, endpoint.IsTrial)).ConfigureAwait(false);
+        LogAttemptFailed(logger, state.Service, instanceId, state.Attempts, error);
+        instruments.RecordCallDuration(state.Service, instanceId, outcome, latency);
     }
 
     private void MarkFailed(DiscoveryRequestState state)
@@ -186,21 +163,6 @@ public sealed partial class ServiceDiscoveryHandler(
         {
             state.FailureCounted = true;
             metrics.RecordFailure(state.Service);
-        }
-    }
-
-    private async ValueTask ReportAsync(SelectedEndpoint endpoint, CallOutcome outcome)
-    {
-        try
-        {
-            var instance = grainFactory.GetGrain<IInstanceGrain>(InstanceKey.Format(endpoint.Service, endpoint.InstanceId));
-            await instance.ReportOutcomeAsync(outcome).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // The call itself is done; a lost report costs one sample of the instance's statistics,
-            // which must not turn a served request into an error.
-            LogReportFailed(logger, ex, endpoint.Service, endpoint.InstanceId);
         }
     }
 }

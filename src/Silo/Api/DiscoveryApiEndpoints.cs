@@ -1,5 +1,6 @@
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
+using TradingAgents.Actors.Routing;
 using TradingAgents.Actors.Silo.Gateway;
 
 namespace TradingAgents.Actors.Silo.Api;
@@ -37,7 +38,7 @@ public static class DiscoveryApiEndpoints
             return Results.Ok(snapshot);
         });
 
-        group.MapPost("/services/{name}/select", async (string name, HttpContext context, EndpointCatalog catalog, IGrainFactory grains, ServiceForwarder forwarder) =>
+        group.MapPost("/services/{name}/select", async (string name, HttpContext context, EndpointCatalog catalog, IGrainFactory grains, ServiceForwarder forwarder, ServiceRouters routers) =>
         {
             if (!catalog.IsKnown(name))
             {
@@ -52,7 +53,8 @@ public static class DiscoveryApiEndpoints
                 case SelectionStatus.UnknownService:
                     return UnknownService(name);
                 default:
-                    var retryAfter = await forwarder.GetRetryAfterSecondsAsync(name).ConfigureAwait(false);
+                    var anyOpen = routers.Get(name).Snapshot.Instances.Any(i => i.Circuit == CircuitState.Open);
+                    var retryAfter = forwarder.GetRetryAfterSeconds(new RouteFailure(selection.Status, selection.Reason ?? string.Empty, anyOpen));
                     context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
                     return Results.Problem(
                         detail: selection.Reason,

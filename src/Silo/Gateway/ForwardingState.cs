@@ -1,19 +1,22 @@
-using Yarp.ReverseProxy.Forwarder;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Silo.Gateway;
 
 /// <summary>The state one request carries across its attempts.</summary>
 internal sealed class ForwardingState(
     ServiceForwarder forwarder,
+    ServiceRouter router,
     HttpContext context,
     string service,
     ForwardingTransformer transformer,
-    ForwarderRequestConfig requestConfig,
     TimeSpan timeout,
     int maxAttempts,
     bool idempotent)
 {
     public ServiceForwarder Forwarder { get; } = forwarder;
+
+    /// <summary>The service's router in this process.</summary>
+    public ServiceRouter Router { get; } = router;
 
     public HttpContext Context { get; } = context;
 
@@ -21,7 +24,6 @@ internal sealed class ForwardingState(
 
     public ForwardingTransformer Transformer { get; } = transformer;
 
-    public ForwarderRequestConfig RequestConfig { get; } = requestConfig;
 
     public TimeSpan Timeout { get; } = timeout;
 

@@ -15,6 +15,9 @@ internal sealed class ForwardingTransformer(PathString remainingPath, QueryStrin
     /// <summary>The status of a response held back by this attempt; 0 when none was.</summary>
     public int HeldBackStatus { get; set; }
 
+    /// <summary>The <c>Retry-After</c> header of a response held back by this attempt; null when none.</summary>
+    public string? HeldBackRetryAfter { get; set; }
+
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await HttpTransformer.Default.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
@@ -23,9 +26,12 @@ internal sealed class ForwardingTransformer(PathString remainingPath, QueryStrin
 
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        if (proxyResponse is not null && HoldBackServerErrors && (int)proxyResponse.StatusCode >= StatusCodes.Status500InternalServerError)
+        // 5xx and 429 (backpressure) may be retried on another instance, so the client must not see them yet.
+        if (proxyResponse is not null && HoldBackServerErrors
+            && ((int)proxyResponse.StatusCode >= StatusCodes.Status500InternalServerError || (int)proxyResponse.StatusCode == StatusCodes.Status429TooManyRequests))
         {
             HeldBackStatus = (int)proxyResponse.StatusCode;
+            HeldBackRetryAfter = proxyResponse.Headers.RetryAfter?.ToString();
             return ValueTask.FromResult(false);
         }
 

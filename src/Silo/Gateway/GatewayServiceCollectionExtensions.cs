@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Silo.Gateway;
 
@@ -49,7 +50,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<DrainCoordinator>();
         services.TryAddSingleton<IGatewayObserver, NullGatewayObserver>();
         services.TryAddSingleton<ServiceForwarder>();
-        services.TryAddSingleton<SuccessReportBatcher>();
+        services.AddServiceRouters(configuration);
         return services;
     }
 
@@ -74,9 +75,10 @@ public static class GatewayServiceCollectionExtensions
     public static IServiceCollection AddGatewayDrain(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        // Hosted services stop in reverse order: the drain ends, then the last successes are
-        // reported, then (registered earlier) the silo leaves.
-        services.AddHostedService(static provider => provider.GetRequiredService<SuccessReportBatcher>());
+        // Hosted services stop in reverse order: the drain ends, then the routers send their last
+        // outcomes, then (registered earlier) the silo leaves.
+        services.TryAddSingleton<RouterWarmup>();
+        services.AddHostedService(static provider => provider.GetRequiredService<RouterWarmup>());
         services.AddHostedService<DrainHostedService>();
         return services;
     }

@@ -1,38 +1,38 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net.Http;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Polly;
+using TradingAgents.Actors.Calls;
 using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Discovery;
-using TradingAgents.Actors.Grains;
+using TradingAgents.Actors.Routing;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace TradingAgents.Actors.Silo.Gateway;
 
 /// <summary>
-/// Forwards <c>/{service}/{**path}</c> to an instance chosen by the service's grain, reports each
-/// attempt's outcome to the instance's grain, and retries on another instance when that is safe:
-/// always when the request never reached a backend, and on 5xx or timeouts only for idempotent methods.
+/// Forwards <c>/{service}/{**path}</c> to an instance its service's router picks from local state (no
+/// grain call per request), completes each attempt on the router with the shared
+/// <see cref="AttemptClassifier"/>'s verdict, and retries on another instance when
+/// <see cref="RetryRules"/> allow it: always when the request never reached an instance, and after a
+/// 5xx, a timeout or backpressure only for idempotent methods, within the request's deadline.
 /// </summary>
 public sealed partial class ServiceForwarder(
     IHttpForwarder forwarder,
     GatewayHttpInvoker invoker,
-    IGrainFactory grainFactory,
+    ServiceRouters routers,
     EndpointCatalog catalog,
     IOptionsMonitor<ServiceDiscoveryOptions> discoveryOptions,
     IOptionsMonitor<GatewayOptions> gatewayOptions,
     DrainCoordinator drain,
-    SuccessReportBatcher successes,
     IGatewayObserver observer,
     TimeProvider timeProvider,
     ILogger<ServiceForwarder> logger)
 {
     private readonly GatewayRetryPipelines _retries = new(discoveryOptions, gatewayOptions, timeProvider);
     private readonly ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _requestConfigs = new();
-    private readonly ConcurrentDictionary<string, string> _prefixes = new(StringComparer.Ordinal);
 
     /// <summary>Answers one request whose first path segment is <paramref name="service"/>.</summary>
     public async Task ForwardAsync(HttpContext context, string service)
@@ -89,22 +89,16 @@ public sealed partial class ServiceForwarder(
 
         var timeout = discoveryOptions.CurrentValue.GetTimeout(service);
         var (pipeline, maxAttempts) = _retries.Get();
+        var router = await routers.GetReadyAsync(service, context.RequestAborted).ConfigureAwait(false);
         var state = new ForwardingState(
             this,
+            router,
             context,
             service,
             new ForwardingTransformer(new PathString(path[(service.Length + 1)..]), request.QueryString),
-            _requestConfigs.GetOrAdd(timeout, static t => new ForwarderRequestConfig
-            {
-                // YARP's activity timeout: the response headers, and then every gap in the body,
-                // must come within the service's timeout. Pooled by YARP: no timer per request here.
-                ActivityTimeout = t,
-                Version = System.Net.HttpVersion.Version11,
-                VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
-            }),
             timeout,
             maxAttempts,
-            IsIdempotent(request.Method));
+            RetryRules.IsIdempotent(request.Method));
 
         try
         {
@@ -139,22 +133,14 @@ public sealed partial class ServiceForwarder(
         var context = state.Context;
         state.Attempt++;
         var isLast = state.Attempt >= state.MaxAttempts;
-        var grain = grainFactory.GetGrain<IServiceGrain>(state.Service);
-        var selection = await grain.SelectAsync(state.Tried.Count == 0 ? null : SelectionRequest.Excluding(state.Tried)).ConfigureAwait(false);
-        if (!selection.IsSelected && state.Tried.Count > 0 && selection.Status == SelectionStatus.NoneSelectable)
-        {
-            // Only instances already tried are left: a second try there beats giving up.
-            selection = await grain.SelectAsync().ConfigureAwait(false);
-        }
-
-        if (!selection.IsSelected)
+        if (!state.Router.TryPick(state.Tried, preferredZone: null, out var call, out var failure))
         {
             state.Attempt--;
-            await WriteNoSelectionAsync(state, selection).ConfigureAwait(false);
+            await WriteNoSelectionAsync(state, failure).ConfigureAwait(false);
             return AttemptResult.Done;
         }
 
-        var endpoint = selection.Endpoint;
+        var endpoint = call.Endpoint;
         if (!state.Tried.Contains(endpoint.InstanceId))
         {
             state.Tried.Add(endpoint.InstanceId);
@@ -164,61 +150,63 @@ public sealed partial class ServiceForwarder(
         var transformer = state.Transformer;
         transformer.HoldBackServerErrors = !isLast && state.Idempotent && state.Replayable;
         transformer.HeldBackStatus = 0;
+        transformer.HeldBackRetryAfter = null;
 
         var begin = timeProvider.GetTimestamp();
-        var error = await forwarder.SendAsync(context, DestinationPrefix(endpoint), invoker.Invoker, state.RequestConfig, transformer).ConfigureAwait(false);
+        var error = await forwarder.SendAsync(context, endpoint.DestinationPrefix, invoker.Invoker, RequestConfig(state.Timeout), transformer).ConfigureAwait(false);
         var latency = timeProvider.GetElapsedTime(begin);
 
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        var clientAborted = context.RequestAborted.IsCancellationRequested;
-        var neverReached = error is ForwarderError.Request or ForwarderError.RequestTimedOut && IsConnectFailure(exception);
-        var timedOut = !clientAborted && !neverReached && error is ForwarderError.RequestTimedOut or ForwarderError.ResponseBodyCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestCanceled;
+        var aborted = context.RequestAborted.IsCancellationRequested;
+        var connectFailure = error is ForwarderError.Request or ForwarderError.RequestTimedOut && AttemptClassifier.IsConnectFailure(exception);
+
+        // YARP's activity timeout surfaces as RequestTimedOut before the response and as a cancelled
+        // body after it; only the client's own abort makes a cancellation the caller's.
+        var cancelled = error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.ResponseBodyCanceled;
+        var timedOut = !aborted && !connectFailure && (error is ForwarderError.RequestTimedOut || cancelled);
+        var callerGaveUp = aborted || (IsClientSide(error) && !cancelled);
         var status = transformer.HeldBackStatus != 0 ? transformer.HeldBackStatus : context.Response.StatusCode;
-        string? failure = null;
-        if (clientAborted)
-        {
-            // The client gave up; that says nothing about the instance.
-        }
-        else if (timedOut)
-        {
-            failure = $"timed out after {state.Timeout.TotalSeconds:0.###} s";
-            status = StatusCodes.Status504GatewayTimeout;
-        }
-        else if (error != ForwarderError.None && !IsClientSide(error))
-        {
-            failure = $"{error}: {exception?.GetBaseException().Message ?? "no detail"}";
-        }
-        else if (error == ForwarderError.None && status >= StatusCodes.Status500InternalServerError)
-        {
-            failure = $"status {status}";
-        }
+        var retryAfter = RetryRules.ParseRetryAfter(transformer.HeldBackRetryAfter ?? (error == ForwarderError.None ? context.Response.Headers.RetryAfter.ToString() : null), timeProvider.GetUtcNow());
+        var verdict = AttemptClassifier.Classify(
+            callerGaveUp,
+            timedOut,
+            state.Timeout,
+            error == ForwarderError.None ? null : exception ?? new HttpRequestException(error.ToString()),
+            error == ForwarderError.None ? status : 0,
+            retryAfter);
 
-        if (failure is not null || endpoint.IsTrial)
-        {
-            // Failures and trial outcomes change the breaker: the next selection, this request's
-            // retry included, must see them.
-            await ReportAsync(state.Service, endpoint, new CallOutcome(failure is null, latency, endpoint.IsTrial, failure)).ConfigureAwait(false);
-        }
-        else if (!successes.TryAdd(state.Service, endpoint.InstanceId, latency))
-        {
-            // Plain successes only feed statistics and stay off the request's path (ReportAsync never throws).
-            _ = ReportAsync(state.Service, endpoint, CallOutcome.Succeeded(latency));
-        }
+        // Recorded locally and streamed to the instance grain in the background: nothing here waits.
+        state.Router.Complete(call, verdict.Kind, latency, verdict.Failure, verdict.RetryAfter);
 
-        var canSendAgain = state.Replayable && !context.Response.HasStarted && !clientAborted;
-        var retry = !isLast && failure is not null && canSendAgain && (neverReached || state.Idempotent);
-        observer.OnAttempt(new GatewayAttempt(state.Service, endpoint.InstanceId, state.Attempt, failure is null, status, latency, failure, retry));
+        var canSendAgain = state.Replayable && !context.Response.HasStarted && !callerGaveUp;
+        var retry = !isLast && canSendAgain && RetryRules.MayRetry(verdict, state.Idempotent);
+        var reportedStatus = verdict.TimedOut ? StatusCodes.Status504GatewayTimeout : status;
+        observer.OnAttempt(new GatewayAttempt(state.Service, endpoint.InstanceId, state.Attempt, verdict.Kind is OutcomeKind.Success or OutcomeKind.Cancelled, reportedStatus, latency, verdict.Failure, retry));
         if (retry)
         {
-            LogRetrying(logger, context.Request.Method, state.Service, endpoint.InstanceId, state.Attempt, failure!);
-            state.LastFailure = (timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway,
-                $"Instance {endpoint.InstanceId} failed: {failure}.");
+            LogRetrying(logger, context.Request.Method, state.Service, endpoint.InstanceId, state.Attempt, verdict.Failure ?? verdict.Kind.ToString());
+            state.LastFailure = verdict.Kind == OutcomeKind.Backpressure
+                ? (status, $"Instance {endpoint.InstanceId} answered {status} (backpressure).")
+                : (verdict.TimedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway, $"Instance {endpoint.InstanceId} failed: {verdict.Failure}.");
             return AttemptResult.Again;
         }
 
-        await FinishAsync(state, error, clientAborted, timedOut, failure, endpoint.InstanceId).ConfigureAwait(false);
+        await FinishAsync(state, error, verdict, endpoint.InstanceId).ConfigureAwait(false);
         return AttemptResult.Done;
     }
+
+    /// <summary>
+    /// YARP's per-attempt settings: the activity timeout (the response headers, and then every gap in the
+    /// body, must come within the service's timeout), HTTP/1.1 or lower. Pooled per timeout: no timer or
+    /// allocation per request here.
+    /// </summary>
+    private ForwarderRequestConfig RequestConfig(TimeSpan timeout) =>
+        _requestConfigs.GetOrAdd(timeout, static t => new ForwarderRequestConfig
+        {
+            ActivityTimeout = t,
+            Version = System.Net.HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        });
 
     private void PrepareAttempt(ForwardingState state)
     {
@@ -237,20 +225,24 @@ public sealed partial class ServiceForwarder(
         }
     }
 
-    private async Task FinishAsync(ForwardingState state, ForwarderError error, bool clientAborted, bool timedOut, string? failure, string instanceId)
+    private async Task FinishAsync(ForwardingState state, ForwarderError error, AttemptVerdict verdict, string instanceId)
     {
         var context = state.Context;
-        if (clientAborted)
+        if (verdict.Kind == OutcomeKind.Cancelled && context.RequestAborted.IsCancellationRequested)
         {
             state.Result = GatewayResult.ClientAborted;
             return;
         }
 
-        if (timedOut)
+        if (verdict.TimedOut)
         {
             state.Result = GatewayResult.TimedOut;
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "Gateway timeout",
-                $"Service '{state.Service}' (instance {instanceId}) did not answer within {state.Timeout.TotalSeconds:0.###} s.", state.Service).ConfigureAwait(false);
+            if (!context.Response.HasStarted)
+            {
+                await GatewayProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "Gateway timeout",
+                    $"Service '{state.Service}' (instance {instanceId}) did not answer within {state.Timeout.TotalSeconds:0.###} s.", state.Service).ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -260,7 +252,7 @@ public sealed partial class ServiceForwarder(
             state.Result = status >= 500 ? GatewayResult.BadGateway : GatewayResult.Rejected;
             var detail = IsClientSide(error)
                 ? $"The request could not be read: {error}."
-                : $"Instance {instanceId} of '{state.Service}' failed: {failure}.";
+                : $"Instance {instanceId} of '{state.Service}' failed: {verdict.Failure}.";
             await GatewayProblems.WriteAsync(context, status, status >= 500 ? "Bad gateway" : "Bad request", detail, state.Service).ConfigureAwait(false);
             return;
         }
@@ -268,19 +260,25 @@ public sealed partial class ServiceForwarder(
         state.Result = error == ForwarderError.None ? GatewayResult.Forwarded : GatewayResult.BadGateway;
     }
 
-    private async Task WriteNoSelectionAsync(ForwardingState state, Selection selection)
+    private async Task WriteNoSelectionAsync(ForwardingState state, RouteFailure failure)
     {
         var context = state.Context;
-        var reason = selection.Reason ?? selection.Status.ToString();
+        var reason = failure.Reason;
         if (state.LastFailure is { } last)
         {
             state.Result = last.StatusCode == StatusCodes.Status504GatewayTimeout ? GatewayResult.TimedOut : GatewayResult.BadGateway;
-            await GatewayProblems.WriteAsync(context, last.StatusCode, last.StatusCode == StatusCodes.Status504GatewayTimeout ? "Gateway timeout" : "Bad gateway",
+            var title = last.StatusCode switch
+            {
+                StatusCodes.Status504GatewayTimeout => "Gateway timeout",
+                StatusCodes.Status429TooManyRequests or StatusCodes.Status503ServiceUnavailable => "Instance busy",
+                _ => "Bad gateway",
+            };
+            await GatewayProblems.WriteAsync(context, last.StatusCode is >= 500 or 429 ? last.StatusCode : StatusCodes.Status502BadGateway, title,
                 $"{last.Detail} No other instance is selectable: {reason}", state.Service).ConfigureAwait(false);
             return;
         }
 
-        if (selection.Status == SelectionStatus.UnknownService)
+        if (failure.Status == SelectionStatus.UnknownService)
         {
             state.Result = GatewayResult.UnknownService;
             await GatewayProblems.WriteAsync(context, StatusCodes.Status404NotFound, "Unknown service", reason, state.Service).ConfigureAwait(false);
@@ -288,33 +286,19 @@ public sealed partial class ServiceForwarder(
         }
 
         state.Result = GatewayResult.NoSelectableInstance;
-        var retryAfter = await GetRetryAfterSecondsAsync(state.Service).ConfigureAwait(false);
         LogNoneSelectable(logger, state.Service, reason);
-        await GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "No instance available", reason, state.Service, retryAfter).ConfigureAwait(false);
+        await GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "No instance available", reason, state.Service,
+            GetRetryAfterSeconds(failure)).ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Seconds after which a selection may succeed again: the breaker's recovery time when an instance's
+    /// Seconds after which a request may succeed again: the breaker's recovery time when an instance's
     /// circuit is open (it turns half-open by then at the latest), else the configured default.
     /// </summary>
-    internal async Task<int> GetRetryAfterSecondsAsync(string service)
-    {
-        var fallback = gatewayOptions.CurrentValue.RetryAfterSeconds;
-        try
-        {
-            var snapshot = await grainFactory.GetGrain<IServiceGrain>(service).GetSnapshotAsync().ConfigureAwait(false);
-            if (snapshot.Instances.Any(i => i.Circuit == CircuitState.Open))
-            {
-                return Math.Max(1, (int)Math.Ceiling(discoveryOptions.CurrentValue.CircuitBreaker.RecoveryTimeout.TotalSeconds));
-            }
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogSnapshotFailed(logger, service, ex);
-        }
-
-        return fallback;
-    }
+    internal int GetRetryAfterSeconds(RouteFailure failure) =>
+        failure.AnyCircuitOpen
+            ? Math.Max(1, (int)Math.Ceiling(discoveryOptions.CurrentValue.CircuitBreaker.RecoveryTimeout.TotalSeconds))
+            : gatewayOptions.CurrentValue.RetryAfterSeconds;
 
     private async Task<bool> BufferBodyAsync(ForwardingState state, GatewayOptions gateway)
     {
@@ -347,48 +331,8 @@ public sealed partial class ServiceForwarder(
         }
     }
 
-    private async ValueTask ReportAsync(string service, SelectedEndpoint endpoint, CallOutcome outcome)
-    {
-        try
-        {
-            await grainFactory.GetGrain<IInstanceGrain>(InstanceKey.Format(service, endpoint.InstanceId)).ReportOutcomeAsync(outcome).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // The request's answer must not depend on bookkeeping; a lost report only weakens the breaker.
-            LogReportFailed(logger, service, endpoint.InstanceId, ex);
-        }
-    }
-
-    private string DestinationPrefix(SelectedEndpoint endpoint) =>
-        _prefixes.TryGetValue(endpoint.InstanceId, out var prefix) ? prefix : _prefixes.GetOrAdd(endpoint.InstanceId, static id => $"http://{id}/");
-
     private void Complete(HttpContext context, string service, GatewayResult result, int attempts, long started) =>
         observer.OnCompleted(new GatewayCompletion(service, context.Request.Method, context.Response.StatusCode, result, attempts, timeProvider.GetElapsedTime(started)));
-
-    /// <summary>GET, HEAD, PUT, DELETE and OPTIONS: safe to send twice.</summary>
-    internal static bool IsIdempotent(string method) =>
-        HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsPut(method) || HttpMethods.IsDelete(method) || HttpMethods.IsOptions(method);
-
-    /// <summary>True when the failure happened before any byte of the request reached the instance.</summary>
-    internal static bool IsConnectFailure(Exception? exception)
-    {
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            switch (current)
-            {
-                case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError }:
-                    return true;
-                case SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.HostNotFound }:
-                    return true;
-                case TimeoutException when exception is OperationCanceledException:
-                    // SocketsHttpHandler's ConnectTimeout: cancelled with a TimeoutException inside.
-                    return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>Errors caused by the client (or its going away), which say nothing about the instance.</summary>
     private static bool IsClientSide(ForwarderError error) => error is ForwarderError.RequestBodyClient
@@ -407,9 +351,4 @@ public sealed partial class ServiceForwarder(
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "No instance of {Service} is selectable: {Reason}")]
     private static partial void LogNoneSelectable(ILogger logger, string service, string reason);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Could not report the outcome of a call to {Service} instance {Instance}")]
-    private static partial void LogReportFailed(ILogger logger, string service, string instance, Exception exception);
-
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Debug, Message = "Could not read the snapshot of {Service} for Retry-After")]
-    private static partial void LogSnapshotFailed(ILogger logger, string service, Exception exception);
 }

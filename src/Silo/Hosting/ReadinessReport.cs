@@ -5,4 +5,6 @@ namespace TradingAgents.Actors.Silo.Hosting;
 /// <param name="SiloActive">The co-hosted silo has joined the cluster and is not stopping.</param>
 /// <param name="Draining">Shutdown has begun: new proxied requests get 503.</param>
 /// <param name="InFlight">Proxied requests being forwarded.</param>
-public sealed record ReadinessReport(string Status, bool SiloActive, bool Draining, int InFlight);
+/// <param name="RoutersWarm">Every configured service's router has its first routing snapshot (or the warm-up gave up waiting).</param>
+/// <param name="RoutersPending">Configured services whose router has no snapshot, with why.</param>
+public sealed record ReadinessReport(string Status, bool SiloActive, bool Draining, int InFlight, bool RoutersWarm, IReadOnlyDictionary<string, string> RoutersPending);
