@@ -12,7 +12,7 @@ namespace TradingAgents.Actors.Routing;
 /// No grain call sits on a request's path; when the control plane is unreachable the router keeps
 /// routing from its last snapshot and reports how old it is (<see cref="SnapshotAge"/>).
 /// </summary>
-public sealed partial class ServiceRouter : IAsyncDisposable
+public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
 {
     private readonly IGrainFactory _grainFactory;
     private readonly RouterOptions _options;
@@ -223,9 +223,25 @@ public sealed partial class ServiceRouter : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends every pending outcome now (shutdown, tests); completes when each stream's report is delivered or failed.</summary>
+    public Task FlushAsync() => FlushAllAsync();
+
+    /// <summary>Stops the background loop without waiting for it or sending pending outcomes; prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose()
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            _stopping.Cancel();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (!_stopping.IsCancellationRequested)
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+        }
+
         if (_loop is { } loop)
         {
             await loop.ConfigureAwait(false);
@@ -244,9 +260,8 @@ public sealed partial class ServiceRouter : IAsyncDisposable
             }
 
             _grainFactory.DeleteObjectReference<IRoutingObserver>(reference);
+            _observerReference = null;
         }
-
-        _stopping.Dispose();
     }
 
     private RoutedCall Admit(RouteEndpoint endpoint, long generation, long leaseId, long now)

@@ -12,7 +12,7 @@ namespace TradingAgents.Actors.Routing;
 /// the client library both route through it (<see cref="Get"/>); <see cref="WarmAsync"/> subscribes the
 /// configured services at start-up so the first request never waits for a subscription.
 /// </summary>
-public sealed class ServiceRouters : IAsyncDisposable
+public sealed class ServiceRouters : IAsyncDisposable, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<ServiceRouter>> _routers = new(StringComparer.Ordinal);
     private readonly IGrainFactory _grainFactory;
@@ -103,6 +103,18 @@ public sealed class ServiceRouters : IAsyncDisposable
         return routers
             .Where(r => !r.HasSnapshot)
             .ToDictionary(r => r.Service, r => r.ControlPlaneError ?? "no routing snapshot yet", StringComparer.Ordinal);
+    }
+
+    /// <summary>Sends every router's pending outcomes now.</summary>
+    public Task FlushAsync() => Task.WhenAll(All.Select(r => r.FlushAsync()));
+
+    /// <summary>Stops every router's background loop without sending pending outcomes; prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose()
+    {
+        foreach (var router in All)
+        {
+            router.Dispose();
+        }
     }
 
     public async ValueTask DisposeAsync()

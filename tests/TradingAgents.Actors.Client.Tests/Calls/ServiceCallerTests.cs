@@ -1,3 +1,4 @@
+using TradingAgents.Actors.Routing;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Polly.Timeout;
@@ -35,6 +36,7 @@ public sealed class ServiceCallerTests(ClientClusterFixture fixture)
         // Each call landed once on a live instance; the dead one cost one retry per selection until
         // five reported failures opened its circuit.
         Assert.Equal(30, backends[1].TotalRequests + backends[2].TotalRequests);
+        await client.FlushOutcomesAsync();
         var deadStatus = await fixture.GetStatusAsync(service, dead);
         Assert.Equal(CircuitState.Open, deadStatus.Circuit);
         Assert.Equal(5, deadStatus.CompletedCalls);
@@ -62,6 +64,7 @@ public sealed class ServiceCallerTests(ClientClusterFixture fixture)
 
         Assert.Equal(5, backends[1].TotalRequests);
         Assert.Equal(30, backends[0].TotalRequests + backends[2].TotalRequests);
+        await client.FlushOutcomesAsync();
         Assert.Equal(CircuitState.Open, (await fixture.GetStatusAsync(service, backends[1])).Circuit);
         var counts = client.Metrics.Snapshot().For(service);
         Assert.Equal(5, counts.Retries);
@@ -104,6 +107,7 @@ public sealed class ServiceCallerTests(ClientClusterFixture fixture)
         }
 
         Assert.Equal(4, backends[1].TotalRequests);
+        await client.FlushOutcomesAsync();
         var deadCalls = (await fixture.GetStatusAsync(service, backends[0])).CompletedCalls;
         Assert.InRange(deadCalls, 1, 4);
         Assert.Equal(deadCalls, client.Metrics.Snapshot().For(service).Retries);
@@ -125,6 +129,7 @@ public sealed class ServiceCallerTests(ClientClusterFixture fixture)
         Assert.Equal(1, backends[0].TotalRequests + backends[1].TotalRequests);
         var answered = backends[0].TotalRequests == 1 ? backends[0] : backends[1];
         Assert.Equal(ClientClusterFixture.InstanceIdOf(answered), error.InstanceId);
+        await client.FlushOutcomesAsync();
         var status = await fixture.GetStatusAsync(service, answered);
         Assert.Equal(0, status.ConsecutiveFailures);
         Assert.Equal(1, status.CompletedCalls);
@@ -167,13 +172,14 @@ public sealed class ServiceCallerTests(ClientClusterFixture fixture)
         var instance = ClientClusterFixture.InstanceIdOf(backends[0]);
         Assert.Equal($"Call to service '{service}' instance {instance} timed out after 2 s.", error.Message);
         Assert.Equal(TimeSpan.FromSeconds(2), error.Timeout);
+        await client.FlushOutcomesAsync();
         var status = await fixture.GetStatusAsync(service, backends[0]);
         Assert.Equal(1, status.ConsecutiveFailures);
         Assert.Equal(new ServiceCallCountsView(1, 1, 0, 1.0), ServiceCallCountsView.Of(client.Metrics.Snapshot().For(service)));
     }
 
     [Fact]
-    public async Task CallAsync_CancelledByCaller_ReportsSuccessSoTheInstanceIsNotBlamed()
+    public async Task CallAsync_CancelledByCaller_IsNeitherSuccessNorFailureOfTheInstance()
     {
         const string service = "caller-cancelled";
         await using var backends = await Backends.StartAsync(DemoServiceKind.DataService, 1, service);
@@ -187,8 +193,13 @@ public sealed class ServiceCallerTests(ClientClusterFixture fixture)
         await cancellation.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
+        await client.FlushOutcomesAsync();
+
+        // Issue 9 item 1: a caller that gives up releases its in-flight slot and changes nothing else.
+        var router = client.Services.GetRequiredService<ServiceRouters>().Get(service);
+        Assert.Equal(0, router.InFlight[ClientClusterFixture.InstanceIdOf(backends[0])]);
         var status = await fixture.GetStatusAsync(service, backends[0]);
-        Assert.Equal(1, status.CompletedCalls);
+        Assert.Equal(0, status.CompletedCalls);
         Assert.Equal(0, status.ConsecutiveFailures);
         Assert.Equal(new ServiceCallCountsView(1, 0, 0, 0.0), ServiceCallCountsView.Of(client.Metrics.Snapshot().For(service)));
     }

@@ -58,6 +58,7 @@ public sealed class ServiceDiscoveryHandlerTests(ClientClusterFixture fixture)
         }
 
         Assert.Equal(12, backends[0].TotalRequests + backends[1].TotalRequests);
+        await client.FlushOutcomesAsync();
         var dead = await fixture.GetStatusAsync(DataService, backends[2]);
         Assert.InRange(dead.CompletedCalls, 1, 5);
         Assert.Equal(dead.CompletedCalls, dead.ConsecutiveFailures);
@@ -88,6 +89,7 @@ public sealed class ServiceDiscoveryHandlerTests(ClientClusterFixture fixture)
         }
 
         Assert.Equal(6, backends[1].TotalRequests);
+        await client.FlushOutcomesAsync();
         var dead = await fixture.GetStatusAsync(service, backends[0]);
         Assert.InRange(dead.CompletedCalls, 1, 5);
         var counts = client.Metrics.Snapshot().For(service);
@@ -113,6 +115,7 @@ public sealed class ServiceDiscoveryHandlerTests(ClientClusterFixture fixture)
         var instance = ClientClusterFixture.InstanceIdOf(backends[0]);
         Assert.Equal(HttpRequestError.ConnectionError, error.HttpRequestError);
         Assert.StartsWith($"Call to service '{service}' instance {instance} failed: ", error.Message, StringComparison.Ordinal);
+        await client.FlushOutcomesAsync();
         var status = await fixture.GetStatusAsync(service, backends[0]);
         Assert.Equal(1, status.ConsecutiveFailures);
         var counts = client.Metrics.Snapshot().For(service);

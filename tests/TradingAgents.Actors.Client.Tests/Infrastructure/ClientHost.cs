@@ -1,3 +1,4 @@
+using TradingAgents.Actors.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TradingAgents.Actors.Client.Calls;
@@ -42,6 +43,9 @@ public sealed class ClientHost : IAsyncDisposable
     public TradingAgentsClient TradingAgents => _services.GetRequiredService<TradingAgentsClient>();
 
     public ServiceCallMetrics Metrics => _services.GetRequiredService<ServiceCallMetrics>();
+
+    /// <summary>Sends the routers' pending outcomes to the instance grains (plain successes are batched).</summary>
+    public Task FlushOutcomesAsync() => _services.GetRequiredService<ServiceRouters>().FlushAsync();
 
     public ValueTask DisposeAsync() => _services.DisposeAsync();
 }

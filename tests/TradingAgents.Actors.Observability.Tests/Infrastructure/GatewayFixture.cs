@@ -1,3 +1,4 @@
+using TradingAgents.Actors.Routing;
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -88,10 +89,11 @@ public sealed class GatewayFixture : IAsyncLifetime
     public async Task OpenCircuitAsync(string service, DemoBackend backend)
     {
         var instance = Grains.GetGrain<IInstanceGrain>(InstanceKey.Format(service, InstanceIdOf(backend)));
-        for (var i = 0; i < 5; i++)
-        {
-            await instance.ReportOutcomeAsync(CallOutcome.Failed(TimeSpan.FromMilliseconds(3), "HTTP 500 (test)"));
-        }
+        var generation = (await instance.GetDetailsAsync()).Status.BreakerGeneration;
+        await instance.ReportOutcomesAsync(new OutcomeReport(
+            "test-reporter",
+            1,
+            [.. Enumerable.Repeat(new OutcomeEntry(OutcomeKind.Failure, 1, TimeSpan.FromMilliseconds(3), generation, Error: "HTTP 500 (test)"), 5)]));
     }
 
     public Task<HttpResponseMessage> GetAsync(string pathAndQuery) => Http.GetAsync(new Uri(BaseAddress, pathAndQuery));

@@ -1,3 +1,4 @@
+using TradingAgents.Actors.Routing;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,10 +46,11 @@ public sealed class RedisClusteringTests
         var instanceId = $"127.0.0.1:{broken.Port}";
         var instance = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IInstanceGrain>(InstanceKey.Format("data-service", instanceId));
         await first.Client.GetAsync(new Uri("/data-service/health", UriKind.Relative));
-        for (var i = 0; i < 5; i++)
-        {
-            await instance.ReportOutcomeAsync(CallOutcome.Failed(TimeSpan.FromMilliseconds(1), "HTTP 500"));
-        }
+        var generation = (await instance.GetDetailsAsync()).Status.BreakerGeneration;
+        await instance.ReportOutcomesAsync(new OutcomeReport(
+            "test-reporter",
+            1,
+            [.. Enumerable.Repeat(new OutcomeEntry(OutcomeKind.Failure, 1, TimeSpan.FromMilliseconds(1), generation, Error: "HTTP 500"), 5)]));
 
         using var snapshot = await second.Client.GetAsync(new Uri("/api/discovery/services/data-service", UriKind.Relative));
         var json = await snapshot.Content.ReadFromJsonAsync<JsonElement>();
