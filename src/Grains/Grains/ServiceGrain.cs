@@ -321,6 +321,8 @@ internal sealed partial class ServiceGrain(
             routers.Notify(router => router.OnSnapshot(snapshot));
         }
 
+        LogPublished(logger, Service, snapshot.Version, _routers?.Count ?? 0);
+
         board.Publish(BuildSnapshot());
 
         // Backpressure ends by time alone: publish again when the earliest window closes.
@@ -519,6 +521,9 @@ internal sealed partial class ServiceGrain(
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Service {Service}: instance {InstanceId} is now {Availability} ({Reason}; cause: {Cause})")]
     private static partial void LogAvailabilityChanged(ILogger logger, string service, string instanceId, InstanceAvailability availability, string reason, string cause);
+
+    [LoggerMessage(EventId = 1403, Level = LogLevel.Debug, Message = "Service {Service}: routing snapshot v{Version} published to {Routers} router(s)")]
+    private static partial void LogPublished(ILogger logger, string service, long version, int routers);
 
     [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Service {Service}: refreshing the instance grains failed ({Error}); the next refresh tries again")]
     private static partial void LogRefreshFailed(ILogger logger, string service, string error);

@@ -24,12 +24,16 @@ internal sealed class EndpointLoad
 
     /// <summary>
     /// Set when <see cref="LocalFailures"/> reached the failure threshold: this process keeps ordinary
-    /// traffic away until a snapshot received after its failures were delivered says otherwise.
+    /// traffic away until the fleet view has moved on (a snapshot with another breaker generation), or
+    /// for one version-check interval after its failures were delivered when the fleet keeps it closed.
     /// </summary>
     public bool Ejected { get; set; }
 
     /// <summary>Timestamp (<see cref="TimeProvider.GetTimestamp"/>) of the delivery of the report that ejected it; 0 until delivered.</summary>
     public long EjectionDeliveredAt { get; set; }
+
+    /// <summary>The breaker generation the ejecting failures were admitted under.</summary>
+    public long EjectedGeneration { get; set; }
 
     /// <summary>Timestamp until which the instance asked this process for no traffic (Retry-After); 0 for none.</summary>
     public long BackoffUntil { get; set; }

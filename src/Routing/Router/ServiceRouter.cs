@@ -175,6 +175,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
                     // Until the fleet view has seen these failures, this process keeps traffic away itself.
                     load.Ejected = true;
                     load.EjectionDeliveredAt = 0;
+                    load.EjectedGeneration = call.Generation;
                     Interlocked.Increment(ref _localExclusions);
                     LogEjectedLocally(_logger, Service, endpoint.InstanceId, load.LocalFailures);
                 }
@@ -283,7 +284,8 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
             : e.Load.Ejected ? "failing here (local view)"
             : e.Load.BackoffUntil > now ? "backpressure (local view)"
             : null);
-        return new RouteFailure(SelectionStatus.NoneSelectable, reason, table.All.Any(e => e.Instance.Circuit == CircuitState.Open));
+        // A local ejection is this process's early view of a circuit about to open.
+        return new RouteFailure(SelectionStatus.NoneSelectable, reason, table.All.Any(e => e.Instance.Circuit == CircuitState.Open || e.Load.Ejected));
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)
@@ -302,6 +304,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
 
                 await FlushAllAsync().ConfigureAwait(false);
                 await ReturnUnusableLeasesAsync().ConfigureAwait(false);
+                ReleaseLocalExclusions(Volatile.Read(ref _table));
                 if (!await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
                 {
                     return;
@@ -375,7 +378,11 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>A local exclusion ends when a snapshot arrives after the failures that caused it were delivered, or when its backoff ends.</summary>
+    /// <summary>
+    /// A local ejection ends when the fleet view has moved on (the breaker changed generation: it opened),
+    /// or one version-check interval after the failures were delivered if the fleet still keeps the
+    /// instance closed; a local backoff ends when its time is up.
+    /// </summary>
     private void ReleaseLocalExclusions(RouteTable table)
     {
         if (Volatile.Read(ref _localExclusions) == 0)
@@ -384,11 +391,14 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         }
 
         var now = _timeProvider.GetTimestamp();
+        var patience = (long)(_options.VersionCheckInterval.TotalSeconds * _timeProvider.TimestampFrequency);
         var remaining = 0;
         foreach (var endpoint in table.All)
         {
             var load = endpoint.Load;
-            if (load.Ejected && load.EjectionDeliveredAt != 0 && load.EjectionDeliveredAt < now)
+            if (load.Ejected
+                && (endpoint.Instance.BreakerGeneration != load.EjectedGeneration
+                    || (load.EjectionDeliveredAt != 0 && now - load.EjectionDeliveredAt > patience)))
             {
                 load.Ejected = false;
             }

@@ -34,13 +34,6 @@ public sealed class GatewayOptions
     /// <summary>Seconds to wait for a TCP connection to an instance. Default 2.</summary>
     public double ConnectTimeoutSeconds { get; set; } = 2;
 
-    /// <summary>
-    /// How often successful ordinary calls are reported to instance grains, in batches, in
-    /// milliseconds. Default 50; 0 reports each one at once. Failures and half-open trial outcomes
-    /// are always reported at once, before the response is finished.
-    /// </summary>
-    public int SuccessReportIntervalMilliseconds { get; set; } = 50;
-
     /// <summary><c>Retry-After</c> seconds sent with 503 when no better hint is known. Default 5.</summary>
     public int RetryAfterSeconds { get; set; } = 5;
 }

@@ -15,7 +15,6 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         Check(failures, "RetryBaseDelayMilliseconds", options.RetryBaseDelayMilliseconds, 0, 60_000);
         Check(failures, "RetryMaxDelayMilliseconds", options.RetryMaxDelayMilliseconds, 0, 600_000);
         Check(failures, "RetryAfterSeconds", options.RetryAfterSeconds, 1, 3600);
-        Check(failures, "SuccessReportIntervalMilliseconds", options.SuccessReportIntervalMilliseconds, 0, 10_000);
         if (options.ConnectTimeoutSeconds is <= 0 or > 300)
         {
             failures.Add($"{GatewayOptions.SectionName}:ConnectTimeoutSeconds is {options.ConnectTimeoutSeconds}; expected more than 0 and at most 300.");
