@@ -290,20 +290,30 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        var nextCheck = 0L;
-        using var timer = new PeriodicTimer(_options.OutcomeFlushInterval, _timeProvider);
+        // One timer at the shorter of the two periods; each job runs when it is due.
+        var flushEvery = Ticks(_options.OutcomeFlushInterval);
+        var checkEvery = Ticks(_options.VersionCheckInterval);
+        var period = _options.OutcomeFlushInterval < _options.VersionCheckInterval ? _options.OutcomeFlushInterval : _options.VersionCheckInterval;
+        var (nextCheck, nextFlush) = (0L, _timeProvider.GetTimestamp() + flushEvery);
+        using var timer = new PeriodicTimer(period, _timeProvider);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                if (_timeProvider.GetTimestamp() >= nextCheck)
+                var now = _timeProvider.GetTimestamp();
+                if (now >= nextCheck)
                 {
-                    nextCheck = _timeProvider.GetTimestamp() + (long)(_options.VersionCheckInterval.TotalSeconds * _timeProvider.TimestampFrequency);
+                    nextCheck = now + checkEvery;
                     await CheckVersionAsync().ConfigureAwait(false);
                 }
 
-                await FlushAllAsync().ConfigureAwait(false);
-                await ReturnUnusableLeasesAsync().ConfigureAwait(false);
+                if (now >= nextFlush)
+                {
+                    nextFlush = now + flushEvery;
+                    await FlushAllAsync().ConfigureAwait(false);
+                }
+
+                ReturnUnusableLeases();
                 ReleaseLocalExclusions(Volatile.Read(ref _table));
                 if (!await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
                 {
@@ -320,6 +330,8 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
             }
         }
     }
+
+    private long Ticks(TimeSpan duration) => (long)(duration.TotalSeconds * _timeProvider.TimestampFrequency);
 
     /// <summary>Refreshes the subscription and picks up a snapshot the pushes missed. Failures keep the last snapshot.</summary>
     internal async Task CheckVersionAsync()
@@ -391,7 +403,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         }
 
         var now = _timeProvider.GetTimestamp();
-        var patience = (long)(_options.VersionCheckInterval.TotalSeconds * _timeProvider.TimestampFrequency);
+        var patience = Ticks(_options.VersionCheckInterval);
         var remaining = 0;
         foreach (var endpoint in table.All)
         {
@@ -451,7 +463,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Returns leases this router could not use in time (or of a past generation) as cancelled, freeing their slots.</summary>
-    private Task ReturnUnusableLeasesAsync()
+    private void ReturnUnusableLeases()
     {
         var table = Volatile.Read(ref _table);
         var now = _timeProvider.GetTimestamp();
@@ -475,10 +487,11 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
             {
                 stream.Add(new OutcomeEntry(OutcomeKind.Cancelled, 1, TimeSpan.Zero, generation, id));
             }
+
+            _ = FlushAsync(load, stream);
         }
 
         RequestLeases(table);
-        return Task.CompletedTask;
     }
 
     /// <summary>The router's exclusions: tried instances, local ejections and backoffs, and other zones when one is preferred.</summary>

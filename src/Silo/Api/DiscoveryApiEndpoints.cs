@@ -6,8 +6,8 @@ using TradingAgents.Actors.Silo.Gateway;
 namespace TradingAgents.Actors.Silo.Api;
 
 /// <summary>
-/// The discovery API under <c>/api/discovery</c>: the services, one service's snapshot, and a
-/// selection. Unknown names get 404 from the endpoint catalog without activating a grain.
+/// The discovery API under <c>/api/discovery</c>: the services, one service's snapshot, this gateway's
+/// routers (snapshot version and age), and a one-off selection. Unknown names get 404 from the endpoint catalog without activating a grain.
 /// </summary>
 public static class DiscoveryApiEndpoints
 {
@@ -26,6 +26,12 @@ public static class DiscoveryApiEndpoints
                 .ToList();
             return TypedResults.Ok(new ServiceList(services));
         });
+
+        // This gateway's data plane: what each router routes from, how old it is, its calls in flight.
+        group.MapGet("/routers", (ServiceRouters routers) => TypedResults.Ok(routers.All
+            .OrderBy(r => r.Service, StringComparer.Ordinal)
+            .Select(r => new RouterSummary(r.Service, r.Snapshot.Epoch, r.Snapshot.Version, r.SnapshotAge?.TotalSeconds, r.ControlPlaneError, r.InFlight))
+            .ToList()));
 
         group.MapGet("/services/{name}", async (string name, EndpointCatalog catalog, IGrainFactory grains) =>
         {

@@ -1,0 +1,10 @@
+namespace TradingAgents.Actors.Silo.Api;
+
+/// <summary>One of this gateway's routers in <c>GET /api/discovery/routers</c>: what it routes from and how old that is.</summary>
+/// <param name="Service">Logical service name.</param>
+/// <param name="Epoch">The service grain activation whose snapshot is held (changes when the grain re-activates).</param>
+/// <param name="Version">Snapshot version within the epoch; -1 before the first snapshot.</param>
+/// <param name="SnapshotAgeSeconds">Seconds since the control plane last confirmed the snapshot; null before the first.</param>
+/// <param name="ControlPlaneError">The last error reaching the service grain; null while it answers.</param>
+/// <param name="InFlight">This gateway's calls in flight per instance.</param>
+public sealed record RouterSummary(string Service, Guid Epoch, long Version, double? SnapshotAgeSeconds, string? ControlPlaneError, IReadOnlyDictionary<string, int> InFlight);
