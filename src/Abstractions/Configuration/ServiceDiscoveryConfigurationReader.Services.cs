@@ -7,7 +7,7 @@ namespace TradingAgents.Actors.Configuration;
 public static partial class ServiceDiscoveryConfigurationReader
 {
     private static readonly string[] ServiceKeys =
-        ["service_name", "port", "port_name", "health_path", "weight", "timeout", "algorithm", "endpoints"];
+        ["service_name", "port", "port_name", "health_path", "weight", "timeout", "attempt_timeout", "algorithm", "endpoints"];
 
     private static readonly string[] EndpointKeys = ["address", "host", "port", "zone", "node", "weight"];
 
@@ -42,6 +42,12 @@ public static partial class ServiceDiscoveryConfigurationReader
             service.HealthPath = reader.Path(entry, "health_path") ?? service.HealthPath;
             service.Weight = reader.Int(entry, "weight", min: 1) ?? service.Weight;
             service.Timeout = reader.Seconds(entry, "timeout", optional: true);
+            service.AttemptTimeout = reader.Seconds(entry, "attempt_timeout", optional: true);
+            if (service.AttemptTimeout is { } attempt && service.Timeout is { } total && attempt > total)
+            {
+                reader.Error(ConfigurationPath.Combine(entry.Path, "attempt_timeout"),
+                    $"{attempt.TotalSeconds} s must not exceed the service's timeout ({total.TotalSeconds} s), the deadline of the whole request");
+            }
             service.Algorithm = reader.Algorithm(entry, "algorithm", optional: true);
             ReadEndpoints(reader, entry.GetSection("endpoints"), service.Endpoints);
 

@@ -44,8 +44,15 @@ public sealed class ServiceDiscoveryOptions
     public ServiceOptions GetService(string service) =>
         Services.TryGetValue(service, out var options) ? options : ServiceOptions.Default;
 
-    /// <summary>The call timeout of <paramref name="service"/>: its own, else <see cref="DefaultTimeout"/>.</summary>
+    /// <summary>The deadline of one request to <paramref name="service"/> across all attempts: its <c>timeout</c>, else <see cref="DefaultTimeout"/>.</summary>
     public TimeSpan GetTimeout(string service) => GetService(service).Timeout ?? DefaultTimeout;
+
+    /// <summary>The longest one attempt to <paramref name="service"/> may take: its <c>attempt_timeout</c>, else <see cref="GetTimeout"/>.</summary>
+    public TimeSpan GetAttemptTimeout(string service)
+    {
+        var deadline = GetTimeout(service);
+        return GetService(service).AttemptTimeout is { } attempt && attempt < deadline ? attempt : deadline;
+    }
 
     /// <summary>The policy of <paramref name="service"/>: its own, else <see cref="LoadBalancingOptions.Algorithm"/>.</summary>
     public string GetAlgorithm(string service) => GetService(service).Algorithm ?? LoadBalancing.Algorithm;

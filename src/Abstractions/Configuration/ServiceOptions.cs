@@ -21,8 +21,17 @@ public sealed class ServiceOptions
     /// <summary><c>weight</c>: default weight of this service's endpoints. Default 1.</summary>
     public int Weight { get; set; } = 1;
 
-    /// <summary><c>timeout</c> (seconds): call timeout; null for <c>default_timeout</c>.</summary>
+    /// <summary>
+    /// <c>timeout</c> (seconds): the deadline of one request across all its attempts and retry delays;
+    /// null for <c>default_timeout</c>. A request never takes longer, whatever <c>max_retries</c> says.
+    /// </summary>
     public TimeSpan? Timeout { get; set; }
+
+    /// <summary>
+    /// <c>attempt_timeout</c> (seconds): the longest one attempt may take; null for the whole
+    /// <see cref="Timeout"/>. Set it shorter than <c>timeout</c> to leave time for a retry after a hung instance.
+    /// </summary>
+    public TimeSpan? AttemptTimeout { get; set; }
 
     /// <summary><c>algorithm</c>: policy override for this service; null for the default.</summary>
     public string? Algorithm { get; set; }
