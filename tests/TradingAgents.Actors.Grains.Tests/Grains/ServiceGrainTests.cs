@@ -223,8 +223,11 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         Assert.Equal(a.InstanceId, trial.Endpoint.InstanceId);
         Assert.True(trial.Endpoint.IsTrial);
 
-        // The trial reports under the generation and lease its selection carried.
-        await Outcomes.ReportAsync(Instance(service, a), OutcomeKind.Success, TimeSpan.FromMilliseconds(2), trial.Endpoint.Generation, trial.Endpoint.TrialLeaseId);
+        // The trial reports under the generation and lease its selection carried. Its latency equals what
+        // b's passing probes measured under the fake clock (0 ms): the probe now seeds the latency of an
+        // instance without call samples, and health_aware picks the lowest score, so a slower trial
+        // would keep a out of the ten selections below for a reason that has nothing to do with the circuit.
+        await Outcomes.ReportAsync(Instance(service, a), OutcomeKind.Success, TimeSpan.Zero, trial.Endpoint.Generation, trial.Endpoint.TrialLeaseId);
 
         var closed = (await Grain(service).GetSnapshotAsync()).Instances.Single(i => i.InstanceId == a.InstanceId);
         Assert.Equal(CircuitState.Closed, closed.Circuit);
@@ -289,6 +292,19 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
             () => Grain(service).GetSnapshotAsync().AsTask(),
             s => s.Instances.Single(i => i.InstanceId == a.InstanceId).Health == HealthState.Healthy,
             "the recovered instance to be healthy");
+
+        // A passing probe now seeds the latency of an instance without call samples, and the probe's
+        // latency here is however far the test stepped the fake clock while it was in flight: noise that
+        // health_aware's lowest score would follow. One call of equal latency to each evens them out.
+        await Outcomes.ReportAsync(Instance(service, a), OutcomeKind.Success, TimeSpan.FromMilliseconds(5));
+        await Outcomes.ReportAsync(Instance(service, b), OutcomeKind.Success, TimeSpan.FromMilliseconds(5));
+
+        // Latency alone is pushed at most every 250 ms.
+        await fixture.AdvanceAsync(InstanceGrain.StatisticsPushInterval);
+        await Eventually.MatchAsync(
+            () => Grain(service).GetSnapshotAsync().AsTask(),
+            s => s.Instances.All(i => i.EwmaLatencyMs == 5),
+            "both latencies to be one 5 ms call");
         Assert.Contains(a.InstanceId, await SelectManyAsync(service, 20));
     }
 
