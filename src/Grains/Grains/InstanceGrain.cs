@@ -51,6 +51,7 @@ internal sealed partial class InstanceGrain(
     private string _service = string.Empty;
     private string _instanceId = string.Empty;
     private ServiceEndpoint? _endpoint;
+    private bool _retired;
     private CircuitBreaker _breaker = null!;
     private HealthTracker _health = null!;
     private IGrainTimer? _tickTimer;
@@ -118,6 +119,7 @@ internal sealed partial class InstanceGrain(
         }
 
         _endpoint = endpoint;
+        _retired = false;
         var healthCheck = options.CurrentValue.LoadBalancing.HealthCheck;
         if (_tickTimer is null)
         {
@@ -142,9 +144,11 @@ internal sealed partial class InstanceGrain(
     public async ValueTask ReportOutcomesAsync(OutcomeReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        if (_endpoint is null)
+        if (_retired || (_endpoint is null && !stored.RecordExists))
         {
             // The endpoint was removed (or never configured here): a late report must not revive it.
+            // A grain with a stored breaker is one that moved (its silo was lost): it keeps counting
+            // until its service grain configures it again.
             DeactivateOnIdle();
             return;
         }
@@ -201,7 +205,7 @@ internal sealed partial class InstanceGrain(
     public async ValueTask<TrialLeaseGrant> AcquireTrialLeasesAsync(string routerId, int count)
     {
         ArgumentNullException.ThrowIfNull(routerId);
-        if (_endpoint is null || count < 1)
+        if (_retired || count < 1)
         {
             return TrialLeaseGrant.None;
         }
@@ -214,8 +218,9 @@ internal sealed partial class InstanceGrain(
         return grant;
     }
 
-    public ValueTask RetireAsync()
+    public async ValueTask RetireAsync()
     {
+        _retired = true;
         _endpoint = null;
         _tickTimer?.Dispose();
         _tickTimer = null;
@@ -224,7 +229,19 @@ internal sealed partial class InstanceGrain(
         _statisticsTimer?.Dispose();
         _statisticsTimer = null;
         DeactivateOnIdle();
-        return ValueTask.CompletedTask;
+        if (stored.RecordExists)
+        {
+            // The endpoint left every source: its breaker history goes with it, or Redis would keep
+            // one key per pod address ever seen.
+            try
+            {
+                await stored.ClearStateAsync().ConfigureAwait(true);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogPersistFailed(logger, _service, _instanceId, _breaker.Generation, exception.Message);
+            }
+        }
     }
 
     public ValueTask<InstanceDetails> GetDetailsAsync() =>
@@ -378,7 +395,7 @@ internal sealed partial class InstanceGrain(
     private void ScheduleBreakerTimer()
     {
         var due = _breaker.OpenUntil ?? _breaker.NextLeaseExpiry;
-        if (_endpoint is null || due == _breakerTimerDue)
+        if (_retired || due == _breakerTimerDue)
         {
             return;
         }
@@ -403,7 +420,7 @@ internal sealed partial class InstanceGrain(
         _breakerTimer?.Dispose();
         _breakerTimer = null;
         _breakerTimerDue = null;
-        if (_endpoint is null)
+        if (_retired)
         {
             return Task.CompletedTask;
         }
@@ -416,7 +433,8 @@ internal sealed partial class InstanceGrain(
 
     private void Push(bool force)
     {
-        if (_endpoint is null)
+        // Also before ConfigureAsync: the service grain ignores an instance it does not list.
+        if (_retired)
         {
             return;
         }

@@ -260,6 +260,28 @@ public sealed class InstanceGrainTests(DiscoveryClusterFixture fixture)
     }
 
     [Fact]
+    public async Task RetireAsync_OpenCircuit_ItsStoredStateGoesWithTheEndpoint()
+    {
+        var (_, _, grain) = await ConfiguredAsync(9311);
+        await OpenAsync(grain);
+        var grainId = ((IGrain)grain).GetGrainId();
+
+        await grain.RetireAsync();
+        await Eventually.MatchAsync(
+            () => Task.FromResult(fixture.Cluster.TryGetGrainContext(grainId, out _)),
+            active => !active,
+            "the retired grain to deactivate");
+
+        // A late report activates it again: nothing stored, so it counts nothing and leaves.
+        await Outcomes.ReportAsync(grain, OutcomeKind.Failure, TimeSpan.FromMilliseconds(3));
+        var details = await grain.GetDetailsAsync();
+        Assert.Equal(CircuitState.Closed, details.Status.Circuit);
+        Assert.Equal(0, details.Status.BreakerGeneration);
+        Assert.Equal(0, details.Status.CompletedCalls);
+        Assert.Empty(details.History);
+    }
+
+    [Fact]
     public async Task Persistence_HalfOpenCircuit_RestoresWithoutLeasesUnderANewGeneration()
     {
         var (_, endpoint, grain) = await ConfiguredAsync(9310);
