@@ -25,9 +25,6 @@ internal sealed partial class InstanceGrain(
     TimeProvider timeProvider,
     ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceProbeSink
 {
-    /// <summary>Weight of the newest sample in the latency average; about the last five calls dominate.</summary>
-    internal const double EwmaAlpha = 0.3;
-
     /// <summary>How long a router may hold a trial lease before using it; after that it returns it.</summary>
     internal static readonly TimeSpan TrialLeaseHoldTime = TimeSpan.FromSeconds(5);
 
@@ -59,13 +56,7 @@ internal sealed partial class InstanceGrain(
     private DateTimeOffset? _breakerTimerDue;
     private IGrainTimer? _statisticsTimer;
 
-    // Score statistics (the seed's response time and failure count).
-    private double _ewmaLatencyMs;
-    private bool _hasCallSample;
-    private bool _measured;
-    private int _scoreFailures;
-    private long _completedCalls;
-    private bool _outcomeSinceTick;
+    private readonly ScoreStatistics _score = new();
     private DateTimeOffset? _backoffUntil;
 
     private long _sequence;
@@ -168,19 +159,10 @@ internal sealed partial class InstanceGrain(
             switch (entry.Kind)
             {
                 case OutcomeKind.Success:
-                    // n samples of the same value m move the average to m + (1 - α)^n × (average - m).
-                    var meanMs = entry.TotalLatency.TotalMilliseconds / count;
-                    _ewmaLatencyMs = _hasCallSample ? meanMs + (Math.Pow(1 - EwmaAlpha, count) * (_ewmaLatencyMs - meanMs)) : meanMs;
-                    _hasCallSample = true;
-                    _measured = true;
-                    _scoreFailures = 0;
-                    _completedCalls += count;
-                    _outcomeSinceTick = true;
+                    _score.RecordSuccesses(count, entry.TotalLatency);
                     break;
                 case OutcomeKind.Failure:
-                    _scoreFailures = (int)Math.Min(int.MaxValue, (long)_scoreFailures + count);
-                    _completedCalls += count;
-                    _outcomeSinceTick = true;
+                    _score.RecordFailures(count);
                     break;
                 case OutcomeKind.Backpressure:
                     var pause = entry.RetryAfter is { } asked && asked > TimeSpan.Zero ? asked : DefaultRetryAfter;
@@ -190,8 +172,7 @@ internal sealed partial class InstanceGrain(
                         _backoffUntil = until;
                     }
 
-                    _completedCalls += count;
-                    _outcomeSinceTick = true;
+                    _score.RecordBackpressure(count);
                     break;
             }
 
@@ -263,20 +244,9 @@ internal sealed partial class InstanceGrain(
         instruments.HealthChecked(_service, _instanceId, success);
         if (success)
         {
-            // A passing probe says the instance answers now: forget old failures, and without calls let
-            // the latency drift toward what the probe saw (half the gap per idle interval).
-            _scoreFailures = 0;
-            var probeMs = latency.TotalMilliseconds;
-            if (!_measured)
-            {
-                _ewmaLatencyMs = probeMs;
-            }
-            else if (!_outcomeSinceTick)
-            {
-                _ewmaLatencyMs = probeMs + (0.5 * (_ewmaLatencyMs - probeMs));
-            }
-
-            _measured = true;
+            // A passing probe says the instance answers now: forget old failures; without calls the
+            // latency drifts toward what the probe saw.
+            _score.ProbePassed(latency);
         }
 
         if (_health.Record(success))
@@ -304,16 +274,12 @@ internal sealed partial class InstanceGrain(
 
         var current = options.CurrentValue;
         var healthCheck = current.LoadBalancing.HealthCheck;
+        _score.Tick(probing: healthCheck.Enabled);
         if (healthCheck.Enabled)
         {
             StartProbe(endpoint, current.GetService(_service).HealthPath, healthCheck.Timeout);
         }
-        else if (!_outcomeSinceTick && _scoreFailures > 0)
-        {
-            _scoreFailures /= 2;
-        }
 
-        _outcomeSinceTick = false;
         ForgetSilentReporters();
         await AfterChangeAsync().ConfigureAwait(true);
     }
@@ -440,7 +406,7 @@ internal sealed partial class InstanceGrain(
         }
 
         var routing = CurrentRouting();
-        var statistics = new StatisticsView(_ewmaLatencyMs, _completedCalls);
+        var statistics = new StatisticsView(_score.EwmaLatencyMs, _score.CompletedCalls);
         var routingChanged = routing != _pushedRouting;
         if (!force && !routingChanged && statistics == _pushedStatistics)
         {
@@ -474,7 +440,7 @@ internal sealed partial class InstanceGrain(
     }
 
     private RoutingView CurrentRouting() =>
-        new(_breaker.State, _health.State, _breaker.TrialAvailable, _breaker.Generation, _backoffUntil, _measured, _scoreFailures);
+        new(_breaker.State, _health.State, _breaker.TrialAvailable, _breaker.Generation, _backoffUntil, _score.Measured, _score.ConsecutiveFailures);
 
     private InstanceStatus CreateStatus() => new(
         _instanceId,
@@ -483,13 +449,13 @@ internal sealed partial class InstanceGrain(
         _breaker.State,
         _health.State,
         _breaker.TrialAvailable,
-        _measured ? _ewmaLatencyMs : 0,
-        _scoreFailures,
-        _completedCalls,
+        _score.EwmaLatencyMs,
+        _score.ConsecutiveFailures,
+        _score.CompletedCalls,
         _lastChangeReason,
         _breaker.Generation,
         _backoffUntil,
-        _measured);
+        _score.Measured);
 
     private void ForgetSilentReporters()
     {
