@@ -235,7 +235,7 @@ internal sealed class CircuitBreaker
             case CircuitState.Closed:
                 return RecordClosed(reporter, kind, count, error) | changed;
             case CircuitState.HalfOpen when leaseId != 0:
-                return RecordTrial(kind, leaseId, error) | changed;
+                return RecordTrial(reporter, kind, leaseId, error) | changed;
             default:
                 // Open, or an ordinary call while half-open (no router sends one): nothing to decide.
                 return changed;
@@ -309,7 +309,7 @@ internal sealed class CircuitBreaker
         }
     }
 
-    private bool RecordTrial(OutcomeKind kind, long leaseId, string? error)
+    private bool RecordTrial(string reporter, OutcomeKind kind, long leaseId, string? error)
     {
         var index = _leases.FindIndex(l => l.Id == leaseId);
         if (index < 0)
@@ -321,8 +321,8 @@ internal sealed class CircuitBreaker
         _leases.RemoveAt(index);
         return kind switch
         {
-            OutcomeKind.Success => TransitionTo(CircuitState.Closed, _timeProvider.GetUtcNow(), "trial call succeeded"),
-            OutcomeKind.Failure => Open(WithCause("trial call failed", ": ", error)),
+            OutcomeKind.Success => TransitionTo(CircuitState.Closed, _timeProvider.GetUtcNow(), $"trial call of {reporter} succeeded"),
+            OutcomeKind.Failure => Open(WithCause($"trial call of {reporter} failed", ": ", error)),
             _ => false,
         };
     }

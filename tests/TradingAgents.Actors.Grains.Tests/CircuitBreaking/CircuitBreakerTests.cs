@@ -278,7 +278,7 @@ public sealed class CircuitBreakerTests
         Assert.Equal(0, _breaker.ActiveTrials);
         Assert.Empty(_breaker.AcquireTrials("gw-1", 1));
         Assert.Equal(
-            new CircuitTransition(CircuitState.HalfOpen, CircuitState.Closed, Start.AddSeconds(32), "trial call succeeded"),
+            new CircuitTransition(CircuitState.HalfOpen, CircuitState.Closed, Start.AddSeconds(32), "trial call of gw-1 succeeded"),
             _breaker.LastTransition);
 
         // The other trial reports late: its generation is over, it counts for nothing.
@@ -303,7 +303,7 @@ public sealed class CircuitBreakerTests
         Assert.Equal(3, _breaker.Generation);
         Assert.Equal(Start.AddSeconds(62), _breaker.OpenUntil);
         Assert.Equal(
-            new CircuitTransition(CircuitState.HalfOpen, CircuitState.Open, Start.AddSeconds(32), "trial call failed: connection refused"),
+            new CircuitTransition(CircuitState.HalfOpen, CircuitState.Open, Start.AddSeconds(32), "trial call of gw-1 failed: connection refused"),
             _breaker.LastTransition);
 
         _time.Advance(TimeSpan.FromMilliseconds(29_999));
@@ -323,7 +323,7 @@ public sealed class CircuitBreakerTests
 
         _breaker.Record("gw-1", OutcomeKind.Failure, 1, 2, lease.Id);
 
-        Assert.Equal("trial call failed", _breaker.LastTransition?.Reason);
+        Assert.Equal("trial call of gw-1 failed", _breaker.LastTransition?.Reason);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using Orleans.Core.Internal;
 using Orleans.Runtime;
+using Xunit.Abstractions;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
 using TradingAgents.Actors.Routing;
@@ -11,7 +12,7 @@ namespace TradingAgents.Actors.Tests.Grains;
 
 /// <summary>The instance grain's outcome, lease, backpressure, probe and persistence rules (issues 8 and 9).</summary>
 [Collection(DiscoveryClusterCollection.Name)]
-public sealed class InstanceGrainTests(DiscoveryClusterFixture fixture)
+public sealed class InstanceGrainTests(DiscoveryClusterFixture fixture, ITestOutputHelper output)
 {
     /// <summary>Bounds a call that must not wait on anything slow; the fake clock never runs a probe's timeout by itself.</summary>
     private static readonly TimeSpan NoWait = TimeSpan.FromSeconds(10);
@@ -321,8 +322,11 @@ public sealed class InstanceGrainTests(DiscoveryClusterFixture fixture)
         await fixture.AdvanceUntilAsync(() => backend.HealthCalls >= 1, TimeSpan.FromSeconds(1), "the first probe to hang");
 
         // The probe is in flight (its 5 s timeout runs on the fake clock, which stands still here).
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         await Outcomes.ReportAsync(grain, OutcomeKind.Success, TimeSpan.FromMilliseconds(4)).WaitAsync(NoWait);
+        var reported = watch.Elapsed;
         var status = await grain.ConfigureAsync(endpoint).AsTask().WaitAsync(NoWait);
+        output.WriteLine($"with a probe hung: ReportOutcomesAsync {reported.TotalMilliseconds:0.###} ms, ConfigureAsync {(watch.Elapsed - reported).TotalMilliseconds:0.###} ms");
         var details = await grain.GetDetailsAsync().AsTask().WaitAsync(NoWait);
 
         Assert.Equal(1, status.CompletedCalls);
