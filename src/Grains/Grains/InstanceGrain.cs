@@ -145,9 +145,11 @@ internal sealed partial class InstanceGrain(
         }
 
         var now = timeProvider.GetUtcNow();
-        if (_reporters.TryGetValue(report.ReporterId, out var position) && report.Sequence <= position.Sequence)
+        if (_reporters.TryGetValue(report.ReporterId, out var position) && report.Sequence <= position.Sequence && report.Sequence != 1)
         {
-            // A resend (or an older report overtaken by a newer one): already applied.
+            // A resend (or an older report overtaken by a newer one): already applied. Sequence 1 after
+            // more is a router that restarted under the same id: a new stream, not a resend (a router
+            // resends a report only before it sends the next one).
             return;
         }
 

@@ -167,6 +167,48 @@ public sealed class InstanceGrainTests(DiscoveryClusterFixture fixture, ITestOut
     }
 
     [Fact]
+    public async Task ReportOutcomesAsync_RouterRestartsItsStream_SequenceOneIsANewStream()
+    {
+        var (_, _, grain) = await ConfiguredAsync(9312);
+        var failure = new OutcomeEntry(OutcomeKind.Failure, 1, TimeSpan.FromMilliseconds(2), 0, Error: "HTTP 500");
+        await grain.ReportOutcomesAsync(new OutcomeReport("gw-restart", 1, [failure]));
+        await grain.ReportOutcomesAsync(new OutcomeReport("gw-restart", 2, [failure]));
+
+        await grain.ReportOutcomesAsync(new OutcomeReport("gw-restart", 1, [failure]));
+
+        Assert.Equal(3, (await grain.GetDetailsAsync()).Status.CompletedCalls);
+    }
+
+    [Fact]
+    public async Task ReportOutcomesAsync_AlternatingFailureAndSuccessFromTwoRouters_NeverOpens()
+    {
+        // Issue 8: a backend answering 500, 200, 500, 200, ... seen through two gateways, each stream
+        // batched differently; no stream has two failures in a row.
+        var (_, _, grain) = await ConfiguredAsync(9313);
+        var failure = new OutcomeEntry(OutcomeKind.Failure, 1, TimeSpan.FromMilliseconds(2), 0, Error: "HTTP 500");
+        var success = new OutcomeEntry(OutcomeKind.Success, 1, TimeSpan.FromMilliseconds(2), 0);
+        for (var i = 0; i < 50; i++)
+        {
+            await Outcomes.ReportAsync(grain, "gw-alt-1", failure, success, failure, success);
+            await Outcomes.ReportAsync(grain, "gw-alt-2", failure);
+            await Outcomes.ReportAsync(grain, "gw-alt-2", success);
+        }
+
+        var details = await grain.GetDetailsAsync();
+        Assert.Equal(CircuitState.Closed, details.Status.Circuit);
+        Assert.Equal(0, details.Status.BreakerGeneration);
+        Assert.Equal(300, details.Status.CompletedCalls);
+
+        // Five in a row seen by one of them open it for everyone.
+        await Outcomes.ReportAsync(grain, "gw-alt-1", failure, failure, failure, failure);
+        await Outcomes.ReportAsync(grain, "gw-alt-2", success);
+        await Outcomes.ReportAsync(grain, "gw-alt-1", failure);
+        details = await grain.GetDetailsAsync();
+        Assert.Equal(CircuitState.Open, details.Status.Circuit);
+        Assert.Equal("5 consecutive failures seen by gw-alt-1; last: HTTP 500", details.Status.LastChangeReason);
+    }
+
+    [Fact]
     public async Task ReportOutcomesAsync_OneReportWithSuccessesBeforeAFailure_AppliesThemInOrder()
     {
         var (_, _, grain) = await ConfiguredAsync(9306);
