@@ -45,6 +45,7 @@ internal sealed partial class InstanceGrain(
     private readonly Queue<InstanceTransition> _history = new();
     private readonly Dictionary<string, ReporterPosition> _reporters = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _deactivating = new();
+    private readonly ScoreStatistics _score = new();
     private string _service = string.Empty;
     private string _instanceId = string.Empty;
     private ServiceEndpoint? _endpoint;
@@ -55,8 +56,6 @@ internal sealed partial class InstanceGrain(
     private IGrainTimer? _breakerTimer;
     private DateTimeOffset? _breakerTimerDue;
     private IGrainTimer? _statisticsTimer;
-
-    private readonly ScoreStatistics _score = new();
     private DateTimeOffset? _backoffUntil;
 
     private long _sequence;
