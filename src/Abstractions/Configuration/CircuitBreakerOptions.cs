@@ -11,4 +11,11 @@ public sealed class CircuitBreakerOptions
 
     /// <summary><c>half_open_max_calls</c>: trial calls leased at once, fleet-wide, while half-open. Default 3.</summary>
     public int HalfOpenMaxCalls { get; set; } = 3;
+
+    /// <summary>
+    /// <c>max_retry_after</c> (seconds): the longest an instance that answered 429, or 503 with
+    /// <c>Retry-After</c>, is kept from ordinary traffic, whatever it asked for; also the pause when it
+    /// gave no usable time. Default 60 s.
+    /// </summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 }

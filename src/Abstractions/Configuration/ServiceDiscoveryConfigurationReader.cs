@@ -18,7 +18,7 @@ public static partial class ServiceDiscoveryConfigurationReader
 
     private static readonly string[] HealthCheckKeys = ["enabled", "interval", "timeout", "failure_threshold"];
 
-    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "half_open_max_calls"];
+    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "half_open_max_calls", "max_retry_after"];
 
     private static readonly string[] MonitoringKeys = ["metrics_enabled", "metrics_interval", "log_level"];
 
@@ -103,6 +103,7 @@ public static partial class ServiceDiscoveryConfigurationReader
         options.FailureThreshold = reader.Int(section, "failure_threshold", min: 1) ?? options.FailureThreshold;
         options.RecoveryTimeout = reader.Seconds(section, "recovery_timeout") ?? options.RecoveryTimeout;
         options.HalfOpenMaxCalls = reader.Int(section, "half_open_max_calls", min: 1) ?? options.HalfOpenMaxCalls;
+        options.MaxRetryAfter = reader.Seconds(section, "max_retry_after") ?? options.MaxRetryAfter;
     }
 
     private static void ReadMonitoring(SectionReader reader, IConfigurationSection section, MonitoringOptions options)

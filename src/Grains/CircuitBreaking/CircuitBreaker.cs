@@ -1,48 +1,57 @@
 using System.Globalization;
 using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Discovery;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.CircuitBreaking;
 
 /// <summary>
-/// One endpoint's fleet-wide circuit breaker: a pure state machine driven by call outcomes and by an
-/// injected clock. Not thread-safe; its instance grain calls it from one turn at a time, which is also
-/// what makes the half-open trial limit hold across every gateway of the fleet.
+/// One endpoint's fleet-wide circuit breaker: a pure state machine driven by the ordered outcome
+/// streams of every router and by an injected clock. Not thread-safe; its instance grain calls it from
+/// one turn at a time, which is also what makes the half-open trial limit hold across the fleet.
 /// </summary>
 /// <remarks>
-/// <para>Closed: calls flow and consecutive failures are counted; reaching the threshold opens the circuit.</para>
-/// <para>Open: no calls until <see cref="OpenUntil"/>. Outcomes of calls that began before it opened
-/// change nothing, so late failures cannot stretch the open period.</para>
-/// <para>HalfOpen: at most <see cref="CircuitBreakerOptions.HalfOpenMaxCalls"/> trial leases at once,
-/// each expiring after the lease timeout so that a caller that died cannot hold one forever. The first
-/// trial outcome decides: success closes, failure reopens. A failure of an ordinary call reopens too.</para>
-/// <para>The Open → HalfOpen change is applied lazily by every member. Operations return whether the
-/// state changed; <see cref="TransitionCount"/> also reveals a change made by a query, and
-/// <see cref="OpenUntil"/> is when the grain should set a timer and call <see cref="Update"/> to push it.</para>
+/// <para><see cref="Generation"/> grows by one on every transition. Routers admit calls under the
+/// generation they see, and only outcomes of the current generation count: a call admitted before the
+/// circuit opened that fails while it is half-open changes nothing.</para>
+/// <para>Closed: consecutive failures are counted per reporter stream. A success from a reporter ends
+/// its run; a run reaching the threshold opens the circuit. Cancelled calls and backpressure change no run,
+/// so a backend answering 500, 200, 500, ... never opens it, and five failures in a row seen by one
+/// router open it for every router.</para>
+/// <para>Open: nothing counts until <see cref="OpenUntil"/>; then half-open, applied lazily on any query
+/// and by <see cref="Update"/> from the grain's timer.</para>
+/// <para>HalfOpen: at most <see cref="CircuitBreakerOptions.HalfOpenMaxCalls"/> unique trial leases are
+/// outstanding. A lease ends when its outcome arrives or at its expiry (grant time + lease lifetime, by
+/// which its call has provably ended). A trial success closes the circuit, a trial failure reopens it;
+/// a cancelled or backpressured trial only frees its slot.</para>
 /// </remarks>
 internal sealed class CircuitBreaker
 {
     private readonly TimeProvider _timeProvider;
     private readonly int _failureThreshold;
     private readonly TimeSpan _recoveryTimeout;
-    private readonly TimeSpan _trialLeaseTimeout;
+    private readonly int _halfOpenMaxCalls;
+    private readonly TimeSpan _leaseLifetime;
 
-    // Expiry instants of the trial leases granted in the current half-open period, oldest first.
-    private readonly DateTimeOffset[] _leaseExpiries;
-    private int _leaseCount;
+    // Runs of consecutive failures per reporter while closed; a reporter without a run has no entry.
+    private readonly Dictionary<string, int> _runs = new(StringComparer.Ordinal);
+    private readonly List<TrialLease> _leases = [];
 
     private CircuitState _state = CircuitState.Closed;
+    private long _generation;
     private DateTimeOffset _openUntil;
-    private int _consecutiveFailures;
     private CircuitTransition? _lastTransition;
     private long _transitionCount;
+    private long _nextLeaseId;
 
-    /// <summary>Creates a closed breaker.</summary>
+    /// <summary>Creates a closed breaker of generation 0.</summary>
     /// <param name="options">Threshold, recovery timeout and trial limit; copied, later edits are not seen.</param>
     /// <param name="timeProvider">The clock.</param>
-    /// <param name="trialLeaseTimeout">How long a granted trial may stay unreported before its slot is
-    /// given to another caller; the service's call timeout is the natural value.</param>
-    public CircuitBreaker(CircuitBreakerOptions options, TimeProvider timeProvider, TimeSpan trialLeaseTimeout)
+    /// <param name="leaseLifetime">How long a trial lease may stay unreported before its slot is free again:
+    /// the longest a router may hold it unused plus the longest its call may run, plus a margin.</param>
+    /// <param name="firstLeaseId">The first lease id to grant; a random start keeps ids of two activations
+    /// of the same grain apart. Positive.</param>
+    public CircuitBreaker(CircuitBreakerOptions options, TimeProvider timeProvider, TimeSpan leaseLifetime, long? firstLeaseId = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -64,17 +73,22 @@ internal sealed class CircuitBreaker
                 "CircuitBreakerOptions.HalfOpenMaxCalls (half_open_max_calls) must be at least 1.");
         }
 
-        if (trialLeaseTimeout <= TimeSpan.Zero)
+        if (leaseLifetime <= TimeSpan.Zero)
         {
-            throw new ArgumentOutOfRangeException(nameof(trialLeaseTimeout), trialLeaseTimeout,
-                "The trial lease timeout must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(leaseLifetime), leaseLifetime,
+                "The trial lease lifetime must be positive.");
         }
 
         _timeProvider = timeProvider;
         _failureThreshold = options.FailureThreshold;
         _recoveryTimeout = options.RecoveryTimeout;
-        _trialLeaseTimeout = trialLeaseTimeout;
-        _leaseExpiries = new DateTimeOffset[options.HalfOpenMaxCalls];
+        _halfOpenMaxCalls = options.HalfOpenMaxCalls;
+        _leaseLifetime = leaseLifetime;
+        _nextLeaseId = firstLeaseId ?? Random.Shared.NextInt64(1, 1L << 52);
+        if (_nextLeaseId < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(firstLeaseId), firstLeaseId, "The first lease id must be positive.");
+        }
     }
 
     /// <summary>The current state, with an elapsed open period already turned into half-open.</summary>
@@ -84,6 +98,16 @@ internal sealed class CircuitBreaker
         {
             Advance();
             return _state;
+        }
+    }
+
+    /// <summary>Counts transitions (persisted); outcomes count only when admitted under the current one.</summary>
+    public long Generation
+    {
+        get
+        {
+            Advance();
+            return _generation;
         }
     }
 
@@ -97,17 +121,39 @@ internal sealed class CircuitBreaker
         }
     }
 
-    /// <summary>Failed outcomes since the last successful one, in any state.</summary>
-    public int ConsecutiveFailures => _consecutiveFailures;
+    /// <summary>The longest current run of consecutive failures of one reporter (for display).</summary>
+    public int ConsecutiveFailures => _runs.Count == 0 ? 0 : _runs.Values.Max();
 
-    /// <summary>Trial leases granted in this half-open period, neither decided nor expired.</summary>
+    /// <summary>Reporters with a current run of failures (bounded by the routers that failed since the last success).</summary>
+    public int ReportersWithRuns => _runs.Count;
+
+    /// <summary>Trial leases of this half-open period, neither reported nor expired.</summary>
     public int ActiveTrials
     {
         get
         {
-            Advance();
-            DropExpiredLeases(_timeProvider.GetUtcNow());
-            return _leaseCount;
+            Refresh();
+            return _leases.Count;
+        }
+    }
+
+    /// <summary>Whether a trial lease could be granted now.</summary>
+    public bool TrialAvailable
+    {
+        get
+        {
+            Refresh();
+            return _state == CircuitState.HalfOpen && _leases.Count < _halfOpenMaxCalls;
+        }
+    }
+
+    /// <summary>When the next outstanding lease expires (a timer instant); null when none is outstanding.</summary>
+    public DateTimeOffset? NextLeaseExpiry
+    {
+        get
+        {
+            Refresh();
+            return _leases.Count == 0 ? null : _leases.Min(static l => l.Expiry);
         }
     }
 
@@ -121,7 +167,7 @@ internal sealed class CircuitBreaker
         }
     }
 
-    /// <summary>State changes so far; compare before and after a turn to learn whether to push a change.</summary>
+    /// <summary>State changes made by this object (including lazy ones); compare before and after a turn.</summary>
     public long TransitionCount
     {
         get
@@ -131,82 +177,161 @@ internal sealed class CircuitBreaker
         }
     }
 
-    /// <summary>Applies a change that is due by time alone (open → half-open). Call it from the timer set for <see cref="OpenUntil"/>.</summary>
+    /// <summary>Applies what is due by time alone (open → half-open, expired leases). Call it from a timer.</summary>
     /// <returns>True when the state changed.</returns>
-    public bool Update() => Advance();
-
-    /// <summary>
-    /// Leases one trial call while half-open. False when closed (calls need no lease), open, or every
-    /// trial slot is held by an unexpired lease.
-    /// </summary>
-    public bool TryAcquireTrial()
-    {
-        Advance();
-        if (_state != CircuitState.HalfOpen)
-        {
-            return false;
-        }
-
-        var now = _timeProvider.GetUtcNow();
-        DropExpiredLeases(now);
-        if (_leaseCount == _leaseExpiries.Length)
-        {
-            return false;
-        }
-
-        _leaseExpiries[_leaseCount++] = AddClamped(now, _trialLeaseTimeout);
-        return true;
-    }
-
-    /// <summary>Records the outcome of an ordinary (non-trial) call.</summary>
-    /// <param name="success">Whether the call succeeded.</param>
-    /// <param name="error">Short cause of a failure, kept in the transition reason.</param>
-    /// <returns>True when the state changed.</returns>
-    public bool RecordOutcome(bool success, string? error = null)
+    public bool Update()
     {
         var changed = Advance();
-        if (success)
+        DropExpiredLeases(_timeProvider.GetUtcNow());
+        return changed;
+    }
+
+    /// <summary>
+    /// Leases up to <paramref name="count"/> trial calls to <paramref name="holder"/> while half-open, as
+    /// long as fewer than <see cref="CircuitBreakerOptions.HalfOpenMaxCalls"/> are outstanding.
+    /// </summary>
+    /// <returns>The granted leases, oldest first; empty when closed, open, or every slot is held.</returns>
+    public IReadOnlyList<TrialLease> AcquireTrials(string holder, int count)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        Refresh();
+        if (_state != CircuitState.HalfOpen || count < 1)
         {
-            // Only a trial may close a half-open circuit: this call began before the trial period, so
-            // its success says less about recovery than the trials that are about to report.
-            _consecutiveFailures = 0;
+            return [];
+        }
+
+        var expiry = AddClamped(_timeProvider.GetUtcNow(), _leaseLifetime);
+        var granted = new List<TrialLease>(Math.Min(count, _halfOpenMaxCalls));
+        while (granted.Count < count && _leases.Count < _halfOpenMaxCalls)
+        {
+            var lease = new TrialLease(_nextLeaseId++, holder, expiry);
+            _leases.Add(lease);
+            granted.Add(lease);
+        }
+
+        return granted;
+    }
+
+    /// <summary>Applies one entry of <paramref name="reporter"/>'s ordered outcome stream.</summary>
+    /// <param name="reporter">The stream (router) that made the calls.</param>
+    /// <param name="kind">How the calls ended.</param>
+    /// <param name="count">Calls in the entry (successes may be coalesced).</param>
+    /// <param name="generation">The generation the calls were admitted under.</param>
+    /// <param name="leaseId">The trial lease the call held; 0 for an ordinary call.</param>
+    /// <param name="error">Short cause of a failure, kept in the transition reason.</param>
+    /// <returns>True when the state changed (a lazy open → half-open included).</returns>
+    public bool Record(string reporter, OutcomeKind kind, int count, long generation, long leaseId, string? error = null)
+    {
+        ArgumentNullException.ThrowIfNull(reporter);
+        var changed = Refresh();
+        if (generation != _generation || count < 1)
+        {
+            // Admitted under another state: says nothing about this one.
             return changed;
         }
 
-        _consecutiveFailures++;
-        return _state switch
+        switch (_state)
         {
-            CircuitState.Closed when _consecutiveFailures >= _failureThreshold =>
-                Open(WithCause(_consecutiveFailures == 1 ? "1 consecutive failure" : $"{_consecutiveFailures} consecutive failures", "; last: ", error)) | changed,
-            CircuitState.HalfOpen => Open(WithCause("call failed while half-open", ": ", error)) | changed,
-            _ => changed,
+            case CircuitState.Closed:
+                return RecordClosed(reporter, kind, count, error) | changed;
+            case CircuitState.HalfOpen when leaseId != 0:
+                return RecordTrial(reporter, kind, leaseId, error) | changed;
+            default:
+                // Open, or an ordinary call while half-open (no router sends one): nothing to decide.
+                return changed;
+        }
+    }
+
+    /// <summary>The part of the state that is persisted.</summary>
+    public CircuitBreakerState Save()
+    {
+        Advance();
+        return new CircuitBreakerState
+        {
+            State = _state,
+            Generation = _generation,
+            OpenUntil = _openUntil,
+            LastFrom = _lastTransition?.From,
+            LastAt = _lastTransition?.At ?? default,
+            LastReason = _lastTransition?.Reason,
         };
     }
 
     /// <summary>
-    /// Records the outcome of a trial call leased by <see cref="TryAcquireTrial"/>. While half-open it
-    /// decides the circuit: success closes it, failure reopens it for another recovery timeout. Reported
-    /// after the circuit has already moved on, it counts as an ordinary outcome.
+    /// Takes over a persisted state. Closed and open restore as they were (an open period that has ended
+    /// meanwhile turns half-open on the next query); half-open restores without leases under the next
+    /// generation, since leases granted by the lost activation are unknown here.
     /// </summary>
-    /// <param name="success">Whether the trial call succeeded.</param>
-    /// <param name="error">Short cause of a failure, kept in the transition reason.</param>
-    /// <returns>True when the state changed.</returns>
-    public bool ReleaseTrial(bool success, string? error = null)
+    /// <returns>True when the restore itself moved the generation (the new state should be saved).</returns>
+    public bool Restore(CircuitBreakerState saved)
+    {
+        ArgumentNullException.ThrowIfNull(saved);
+        _runs.Clear();
+        _leases.Clear();
+        _state = saved.State;
+        _generation = saved.Generation;
+        _openUntil = saved.OpenUntil;
+        _lastTransition = saved.LastFrom is { } from
+            ? new CircuitTransition(from, saved.State, saved.LastAt, saved.LastReason ?? string.Empty)
+            : null;
+        if (saved.State != CircuitState.HalfOpen)
+        {
+            return false;
+        }
+
+        _generation++;
+        _transitionCount++;
+        _lastTransition = new CircuitTransition(CircuitState.HalfOpen, CircuitState.HalfOpen, _timeProvider.GetUtcNow(),
+            "half-open period restored after the grain moved; leases of the previous activation no longer count");
+        return true;
+    }
+
+    private bool RecordClosed(string reporter, OutcomeKind kind, int count, string? error)
+    {
+        switch (kind)
+        {
+            case OutcomeKind.Success:
+                _runs.Remove(reporter);
+                return false;
+            case OutcomeKind.Failure:
+                var run = _runs.TryGetValue(reporter, out var held) ? held + count : count;
+                _runs[reporter] = run;
+                if (run < _failureThreshold)
+                {
+                    return false;
+                }
+
+                var what = run == 1 ? "1 consecutive failure" : $"{run} consecutive failures";
+                return Open(WithCause($"{what} seen by {reporter}", "; last: ", error));
+            default:
+                // Cancelled: the caller gave up; backpressure: the instance asked for less. Neither says it is broken.
+                return false;
+        }
+    }
+
+    private bool RecordTrial(string reporter, OutcomeKind kind, long leaseId, string? error)
+    {
+        var index = _leases.FindIndex(l => l.Id == leaseId);
+        if (index < 0)
+        {
+            // Unknown or expired: its slot has already been given back.
+            return false;
+        }
+
+        _leases.RemoveAt(index);
+        return kind switch
+        {
+            OutcomeKind.Success => TransitionTo(CircuitState.Closed, _timeProvider.GetUtcNow(), $"trial call of {reporter} succeeded"),
+            OutcomeKind.Failure => Open(WithCause($"trial call of {reporter} failed", ": ", error)),
+            _ => false,
+        };
+    }
+
+    private bool Refresh()
     {
         var changed = Advance();
-        if (_state != CircuitState.HalfOpen)
-        {
-            return RecordOutcome(success, error) | changed;
-        }
-
-        if (success)
-        {
-            _consecutiveFailures = 0;
-            return TransitionTo(CircuitState.Closed, _timeProvider.GetUtcNow(), "trial call succeeded");
-        }
-
-        _consecutiveFailures++;
-        return Open(WithCause("trial call failed", ": ", error));
+        DropExpiredLeases(_timeProvider.GetUtcNow());
+        return changed;
     }
 
     private bool Advance()
@@ -229,27 +354,17 @@ internal sealed class CircuitBreaker
 
     private bool TransitionTo(CircuitState state, DateTimeOffset at, string reason)
     {
-        // Leases belong to one half-open period; whatever comes next starts without any.
-        _leaseCount = 0;
+        // Runs and leases belong to one state; whatever comes next starts without any.
+        _runs.Clear();
+        _leases.Clear();
         _lastTransition = new CircuitTransition(_state, state, at, reason);
         _state = state;
+        _generation++;
         _transitionCount++;
         return true;
     }
 
-    private void DropExpiredLeases(DateTimeOffset now)
-    {
-        var kept = 0;
-        for (var i = 0; i < _leaseCount; i++)
-        {
-            if (_leaseExpiries[i] > now)
-            {
-                _leaseExpiries[kept++] = _leaseExpiries[i];
-            }
-        }
-
-        _leaseCount = kept;
-    }
+    private void DropExpiredLeases(DateTimeOffset now) => _leases.RemoveAll(l => l.Expiry <= now);
 
     private static string WithCause(string what, string separator, string? error) =>
         string.IsNullOrWhiteSpace(error) ? what : what + separator + error;

@@ -6,56 +6,101 @@ using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Health;
+using TradingAgents.Actors.Hosting;
 using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Grains;
 
 /// <summary>
-/// One endpoint of one service. Every caller in the fleet reports its outcomes here, so the breaker
-/// opens on five failures seen anywhere and its half-open trials are leased fleet-wide. Probes the
-/// endpoint on a jittered timer. Pushes every change a selection depends on to the service grain.
+/// One endpoint of one service. Every router in the fleet streams its outcomes here, so the breaker
+/// opens on five failures in a row seen by any router and its half-open trials are leased fleet-wide.
+/// Probes the endpoint on a jittered timer without ever waiting on it. Pushes every change routing
+/// depends on to the service grain, and persists the breaker on every transition.
 /// </summary>
 internal sealed partial class InstanceGrain(
+    [PersistentState("breaker", ServiceDiscoveryHostingExtensions.BreakerStorageName)] IPersistentState<CircuitBreakerState> stored,
     IOptionsMonitor<ServiceDiscoveryOptions> options,
     HealthProbe probe,
     DiscoveryInstruments instruments,
     TimeProvider timeProvider,
-    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain
+    ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceProbeSink
 {
-    /// <summary>Weight of the newest sample in the latency average; about the last five calls dominate.</summary>
-    internal const double EwmaAlpha = 0.3;
+    /// <summary>How long a router may hold a trial lease before using it; after that it returns it.</summary>
+    internal static readonly TimeSpan TrialLeaseHoldTime = TimeSpan.FromSeconds(5);
+
+    /// <summary>Added to a lease's lifetime so that a call cut at its deadline has surely reported.</summary>
+    internal static readonly TimeSpan TrialLeaseMargin = TimeSpan.FromSeconds(5);
+
+    /// <summary>Pause after a 429/503 that gave no usable Retry-After (at most <c>max_retry_after</c>).</summary>
+    internal static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(5);
+
+    /// <summary>Pushes that change only statistics (latency, call counts) go at most this often.</summary>
+    internal static readonly TimeSpan StatisticsPushInterval = TimeSpan.FromMilliseconds(250);
 
     private const int HistoryLength = 32;
 
-    private static readonly TimeSpan LeaseRecheckInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ReporterForgetAfter = TimeSpan.FromMinutes(10);
 
     private readonly Guid _incarnation = Guid.NewGuid();
     private readonly Queue<InstanceTransition> _history = new();
+    private readonly Dictionary<string, ReporterPosition> _reporters = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _deactivating = new();
+    private readonly ScoreStatistics _score = new();
     private string _service = string.Empty;
     private string _instanceId = string.Empty;
     private ServiceEndpoint? _endpoint;
+    private bool _retired;
     private CircuitBreaker _breaker = null!;
     private HealthTracker _health = null!;
-    private IGrainTimer? _probeTimer;
+    private IGrainTimer? _tickTimer;
     private IGrainTimer? _breakerTimer;
-    private double _ewmaLatencyMs;
-    private bool _hasLatency;
-    private long _completedCalls;
+    private DateTimeOffset? _breakerTimerDue;
+    private IGrainTimer? _statisticsTimer;
+    private DateTimeOffset? _backoffUntil;
+
     private long _sequence;
     private string? _lastChangeReason;
-    private long _breakerTransitionsSeen;
-    private long _lastLeaseId;
+    private long _generationSeen;
+    private long _generationPersisted;
+    private RoutingView _pushedRouting;
+    private StatisticsView _pushedStatistics;
+    private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    // Health probes: at most one in flight, numbered so that a late result of an older one is ignored.
+    private long _probeId;
+    private long _probeInFlight;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_service, _instanceId) = InstanceKey.Parse(this.GetPrimaryKeyString());
         var current = options.CurrentValue;
-        _breaker = new CircuitBreaker(current.CircuitBreaker, timeProvider, current.GetTimeout(_service));
+        _breaker = new CircuitBreaker(current.CircuitBreaker, timeProvider, TrialLeaseHoldTime + current.GetTimeout(_service) + TrialLeaseMargin);
         _health = new HealthTracker(current.LoadBalancing.HealthCheck.FailureThreshold);
+        if (stored.RecordExists && stored.State is { } saved)
+        {
+            var moved = _breaker.Restore(saved);
+
+            // A lazy open -> half-open after the restore is a transition of its own: seen, logged and saved later.
+            _generationSeen = saved.Generation + (moved ? 1 : 0);
+            _generationPersisted = saved.Generation;
+            var restored = moved ? "half-open, with a new generation" : saved.State.ToString();
+            Record($"circuit {saved.State} restored", $"restored from storage as {restored}; last cause: {saved.LastReason ?? "none"}");
+            LogRestored(logger, _service, _instanceId, saved.State, _generationSeen);
+            if (moved)
+            {
+                await PersistAsync().ConfigureAwait(true);
+            }
+        }
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A probe still in flight belongs to this activation: stop it rather than wake a new one with its result.
+        _deactivating.Cancel();
         return Task.CompletedTask;
     }
 
-    public ValueTask<InstanceStatus> ConfigureAsync(ServiceEndpoint endpoint)
+    public async ValueTask<InstanceStatus> ConfigureAsync(ServiceEndpoint endpoint)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         if (!string.Equals(endpoint.InstanceId, _instanceId, StringComparison.Ordinal))
@@ -64,96 +109,164 @@ internal sealed partial class InstanceGrain(
         }
 
         _endpoint = endpoint;
+        _retired = false;
         var healthCheck = options.CurrentValue.LoadBalancing.HealthCheck;
-        if (healthCheck.Enabled && _probeTimer is null)
+        if (_tickTimer is null)
         {
-            // Jitter the first probe over one interval so that a hundred endpoints added together
-            // do not probe in lockstep ever after.
+            // Jitter the first tick over one interval so that a hundred endpoints added together do not
+            // probe in lockstep ever after. The tick only starts a probe; it never waits for one.
             var jitter = TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * healthCheck.Interval.Ticks));
-            _probeTimer = this.RegisterGrainTimer(
-                static (grain, ct) => grain.ProbeAsync(ct),
+            _tickTimer = this.RegisterGrainTimer(
+                static (grain, _) => grain.OnTickAsync(),
                 this,
                 new GrainTimerCreationOptions { DueTime = jitter, Period = healthCheck.Interval, Interleave = false, KeepAlive = true });
         }
-        else if (!healthCheck.Enabled && _probeTimer is not null)
+
+        if (!healthCheck.Enabled && _health.State != HealthState.Unknown)
         {
-            _probeTimer.Dispose();
-            _probeTimer = null;
             _health.Reset();
         }
 
-        return ValueTask.FromResult(CreateStatus());
+        await AfterChangeAsync().ConfigureAwait(true);
+        return CreateStatus();
     }
 
     public async ValueTask ReportOutcomesAsync(OutcomeReport report)
     {
-        // Interim adaptation of the old single-outcome rules; the ordered-stream breaker replaces it.
         ArgumentNullException.ThrowIfNull(report);
-        if (_endpoint is null)
+        if (_retired || (_endpoint is null && !stored.RecordExists))
         {
             // The endpoint was removed (or never configured here): a late report must not revive it.
+            // A grain with a stored breaker is one that moved (its silo was lost): it keeps counting
+            // until its service grain configures it again.
             DeactivateOnIdle();
             return;
         }
 
-        foreach (var entry in report.Entries)
+        var now = timeProvider.GetUtcNow();
+        if (_reporters.TryGetValue(report.ReporterId, out var position) && report.Sequence <= position.Sequence && report.Sequence != 1)
         {
-            if (entry.Kind == OutcomeKind.Cancelled)
-            {
-                continue;
-            }
-
-            _completedCalls += entry.Count;
-            var meanMs = entry.TotalLatency.TotalMilliseconds / Math.Max(1, entry.Count);
-            _ewmaLatencyMs = _hasLatency ? meanMs + (Math.Pow(1 - EwmaAlpha, entry.Count) * (_ewmaLatencyMs - meanMs)) : meanMs;
-            _hasLatency = true;
-            var success = entry.Kind != OutcomeKind.Failure;
-            _ = entry.TrialLeaseId != 0
-                ? _breaker.ReleaseTrial(success, entry.Error)
-                : _breaker.RecordOutcome(success, entry.Error);
+            // A resend (or an older report overtaken by a newer one): already applied. Sequence 1 after
+            // more is a router that restarted under the same id: a new stream, not a resend (a router
+            // resends a report only before it sends the next one).
+            return;
         }
 
-        await PushAsync().ConfigureAwait(true);
+        _reporters[report.ReporterId] = new ReporterPosition(report.Sequence, now);
+        var maxRetryAfter = options.CurrentValue.CircuitBreaker.MaxRetryAfter;
+        foreach (var entry in report.Entries.IsDefault ? [] : report.Entries)
+        {
+            var count = Math.Max(1, entry.Count);
+            switch (entry.Kind)
+            {
+                case OutcomeKind.Success:
+                    _score.RecordSuccesses(count, entry.TotalLatency);
+                    break;
+                case OutcomeKind.Failure:
+                    _score.RecordFailures(count);
+                    break;
+                case OutcomeKind.Backpressure:
+                    var pause = entry.RetryAfter is { } asked && asked > TimeSpan.Zero ? asked : DefaultRetryAfter;
+                    var until = now + (pause < maxRetryAfter ? pause : maxRetryAfter);
+                    if (_backoffUntil is not { } held || held < until)
+                    {
+                        _backoffUntil = until;
+                    }
+
+                    _score.RecordBackpressure(count);
+                    break;
+            }
+
+            // Cancelled entries reach the breaker only to free their trial lease.
+            _breaker.Record(report.ReporterId, entry.Kind, count, entry.Generation, entry.TrialLeaseId, entry.Error);
+        }
+
+        await AfterChangeAsync().ConfigureAwait(true);
     }
 
     public async ValueTask<TrialLeaseGrant> AcquireTrialLeasesAsync(string routerId, int count)
     {
-        var leases = ImmutableArray.CreateBuilder<long>();
-        for (var i = 0; i < count && _endpoint is not null && _breaker.TryAcquireTrial(); i++)
+        ArgumentNullException.ThrowIfNull(routerId);
+        if (_retired || count < 1)
         {
-            leases.Add(++_lastLeaseId);
+            return TrialLeaseGrant.None;
         }
 
-        ObserveBreaker();
-        if (leases.Count > 0 && !IsTrialAvailable())
-        {
-            ScheduleBreakerTimer(options.CurrentValue.GetTimeout(_service));
-            await PushAsync().ConfigureAwait(true);
-        }
-
-        return leases.Count == 0
+        var leases = _breaker.AcquireTrials(routerId, count);
+        var grant = leases.Count == 0
             ? TrialLeaseGrant.None
-            : new TrialLeaseGrant(leases.ToImmutable(), _breaker.TransitionCount, timeProvider.GetUtcNow() + options.CurrentValue.GetTimeout(_service));
+            : new TrialLeaseGrant([.. leases.Select(static l => l.Id)], _breaker.Generation, timeProvider.GetUtcNow() + TrialLeaseHoldTime);
+        await AfterChangeAsync().ConfigureAwait(true);
+        return grant;
     }
 
-    public ValueTask RetireAsync()
+    public async ValueTask RetireAsync()
     {
+        _retired = true;
         _endpoint = null;
-        _probeTimer?.Dispose();
-        _probeTimer = null;
+        _tickTimer?.Dispose();
+        _tickTimer = null;
         _breakerTimer?.Dispose();
         _breakerTimer = null;
+        _statisticsTimer?.Dispose();
+        _statisticsTimer = null;
         DeactivateOnIdle();
-        return ValueTask.CompletedTask;
+        if (stored.RecordExists)
+        {
+            // The endpoint left every source: its breaker history goes with it, or Redis would keep
+            // one key per pod address ever seen.
+            try
+            {
+                await stored.ClearStateAsync().ConfigureAwait(true);
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                LogPersistFailed(logger, _service, _instanceId, _breaker.Generation, exception.Message);
+            }
+        }
     }
 
-    public ValueTask<InstanceDetails> GetDetailsAsync()
+    public ValueTask<InstanceDetails> GetDetailsAsync() =>
+        ValueTask.FromResult(new InstanceDetails(_service, _endpoint, CreateStatus(), _breaker.OpenUntil, _breaker.ActiveTrials, [.. _history]));
+
+    public async ValueTask OnProbeCompletedAsync(long probeId, bool success, TimeSpan latency, string detail)
     {
-        ObserveBreaker();
-        return ValueTask.FromResult(new InstanceDetails(_service, _endpoint, CreateStatus(), _breaker.OpenUntil, _breaker.ActiveTrials, [.. _history]));
+        if (probeId != _probeInFlight)
+        {
+            return;
+        }
+
+        _probeInFlight = 0;
+        if (_endpoint is null || !options.CurrentValue.LoadBalancing.HealthCheck.Enabled)
+        {
+            return;
+        }
+
+        instruments.HealthChecked(_service, _instanceId, success);
+        if (success)
+        {
+            // A passing probe says the instance answers now: forget old failures; without calls the
+            // latency drifts toward what the probe saw.
+            _score.ProbePassed(latency);
+        }
+
+        if (_health.Record(success))
+        {
+            var reason = success
+                ? $"health check succeeded ({detail})"
+                : $"{_health.ConsecutiveFailures} consecutive failed health checks; last: {detail}";
+            Record($"health {_health.State}", reason);
+            LogHealthChanged(logger, _health.State == HealthState.Unhealthy ? LogLevel.Warning : LogLevel.Information, _service, _instanceId, _health.State, reason);
+        }
+
+        await AfterChangeAsync().ConfigureAwait(true);
     }
 
-    private async Task ProbeAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The periodic tick: starts a probe (never awaits it), and decays the failure count of an instance
+    /// that gets no calls and no probes, so one old failure does not sideline it for good.
+    /// </summary>
+    private async Task OnTickAsync()
     {
         if (_endpoint is not { } endpoint)
         {
@@ -161,92 +274,174 @@ internal sealed partial class InstanceGrain(
         }
 
         var current = options.CurrentValue;
-        var path = current.GetService(_service).HealthPath;
-        var target = new Uri(new Uri($"http://{endpoint.InstanceId}/"), path);
-        var result = await probe.ProbeAsync(target, current.LoadBalancing.HealthCheck.Timeout, cancellationToken).ConfigureAwait(true);
-        if (_endpoint is null)
+        var healthCheck = current.LoadBalancing.HealthCheck;
+        _score.Tick(probing: healthCheck.Enabled);
+        if (healthCheck.Enabled)
         {
+            StartProbe(endpoint, current.GetService(_service).HealthPath, healthCheck.Timeout);
+        }
+
+        ForgetSilentReporters();
+        await AfterChangeAsync().ConfigureAwait(true);
+    }
+
+    private void StartProbe(ServiceEndpoint endpoint, string path, TimeSpan timeout)
+    {
+        if (_probeInFlight != 0)
+        {
+            // The previous probe has not answered yet (it has its own timeout): one at a time.
             return;
         }
 
-        instruments.HealthChecked(_service, _instanceId, result.Success);
-        if (_health.Record(result.Success))
-        {
-            var reason = result.Success
-                ? $"health check succeeded ({result.Detail})"
-                : $"{_health.ConsecutiveFailures} consecutive failed health checks; last: {result.Detail}";
-            Record($"health {_health.State}", reason);
-            LogHealthChanged(logger, _health.State == HealthState.Unhealthy ? LogLevel.Warning : LogLevel.Information, _service, _instanceId, _health.State, reason);
-            await PushAsync().ConfigureAwait(true);
-        }
+        var probeId = ++_probeId;
+        _probeInFlight = probeId;
+        var target = new Uri(new Uri($"http://{endpoint.InstanceId}/"), path);
+        var sink = this.AsReference<IInstanceProbeSink>();
+        var (service, instanceId) = (_service, _instanceId);
+
+        // Off the grain's scheduler: the request and its wait run on the thread pool, and only the
+        // result comes back, as a message of its own.
+        probe.Start(
+            target,
+            timeout,
+            result => sink.OnProbeCompletedAsync(probeId, result.Success, result.Latency, result.Detail).AsTask(),
+            exception => LogProbeResultLost(logger, service, instanceId, exception.Message),
+            _deactivating.Token);
     }
 
     /// <summary>
-    /// Records and reacts to breaker transitions since the last look. The breaker turns open into
-    /// half-open lazily, on whichever query comes first, so transitions are detected by count rather
-    /// than by the return value of one operation.
+    /// Applies what follows from any change: records breaker transitions, persists a new generation,
+    /// re-arms the breaker timer and pushes the status when routing (or, rate-limited, statistics) changed.
     /// </summary>
+    private async Task AfterChangeAsync()
+    {
+        ObserveBreaker();
+        if (_breaker.Generation != _generationPersisted)
+        {
+            await PersistAsync().ConfigureAwait(true);
+        }
+
+        ScheduleBreakerTimer();
+        Push(force: false);
+    }
+
+    private async Task PersistAsync()
+    {
+        var saved = _breaker.Save();
+        stored.State = saved;
+        try
+        {
+            await stored.WriteStateAsync().ConfigureAwait(true);
+            _generationPersisted = saved.Generation;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // The breaker keeps working from memory; the next transition (or timer) tries again.
+            LogPersistFailed(logger, _service, _instanceId, saved.Generation, exception.Message);
+        }
+    }
+
+    /// <summary>Records and logs breaker transitions since the last look (some are made lazily by queries).</summary>
     private void ObserveBreaker()
     {
-        var transitions = _breaker.TransitionCount;
-        if (transitions == _breakerTransitionsSeen)
+        var generation = _breaker.Generation;
+        if (generation == _generationSeen)
         {
             return;
         }
 
-        _breakerTransitionsSeen = transitions;
+        _generationSeen = generation;
         if (_breaker.LastTransition is { } transition)
         {
             Record($"circuit {transition.From} -> {transition.To}", transition.Reason);
             LogCircuitChanged(logger, transition.To == CircuitState.Open ? LogLevel.Warning : LogLevel.Information, _service, _instanceId, transition.From, transition.To, transition.Reason);
         }
-
-        if (_breaker.OpenUntil is { } openUntil)
-        {
-            ScheduleBreakerTimer(openUntil - timeProvider.GetUtcNow());
-        }
     }
 
-    /// <summary>A one-shot timer that re-evaluates the breaker (open → half-open, expired leases) and pushes.</summary>
-    private void ScheduleBreakerTimer(TimeSpan dueIn)
+    /// <summary>One timer for whatever the breaker does next by time alone: end of the open period, or a lease expiring.</summary>
+    private void ScheduleBreakerTimer()
     {
+        var due = _breaker.OpenUntil ?? _breaker.NextLeaseExpiry;
+        if (_retired || due == _breakerTimerDue)
+        {
+            return;
+        }
+
         _breakerTimer?.Dispose();
+        _breakerTimer = null;
+        _breakerTimerDue = due;
+        if (due is not { } at)
+        {
+            return;
+        }
+
+        var dueIn = at - timeProvider.GetUtcNow();
         _breakerTimer = this.RegisterGrainTimer(
             static (grain, _) => grain.OnBreakerTimerAsync(),
             this,
             new GrainTimerCreationOptions { DueTime = dueIn < TimeSpan.Zero ? TimeSpan.Zero : dueIn, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = true });
     }
 
-    private async Task OnBreakerTimerAsync()
+    private Task OnBreakerTimerAsync()
     {
         _breakerTimer?.Dispose();
         _breakerTimer = null;
-        if (_endpoint is null)
+        _breakerTimerDue = null;
+        if (_retired)
         {
-            return;
+            return Task.CompletedTask;
         }
 
+        // A timer may fire a little before its instant (timers and the clock do not tick together):
+        // AfterChange re-arms it for whatever is still due.
         _breaker.Update();
-        if (_breaker.OpenUntil is { } openUntil)
-        {
-            // The timer ran a little before the open period ended (timers and the wall clock do not
-            // tick together): look again then, or nothing would tell the service grain to send trials.
-            ScheduleBreakerTimer(openUntil - timeProvider.GetUtcNow());
-            return;
-        }
-
-        if (_breaker.State == CircuitState.HalfOpen && !IsTrialAvailable())
-        {
-            // Every trial lease is still held; look again shortly rather than wait for traffic
-            // that the service grain will not send while it believes no trial is free.
-            ScheduleBreakerTimer(LeaseRecheckInterval);
-        }
-
-        await PushAsync().ConfigureAwait(true);
+        return AfterChangeAsync();
     }
 
-    private bool IsTrialAvailable() =>
-        _breaker.State == CircuitState.HalfOpen && _breaker.ActiveTrials < options.CurrentValue.CircuitBreaker.HalfOpenMaxCalls;
+    private void Push(bool force)
+    {
+        // Also before ConfigureAsync: the service grain ignores an instance it does not list.
+        if (_retired)
+        {
+            return;
+        }
+
+        var routing = CurrentRouting();
+        var statistics = new StatisticsView(_score.EwmaLatencyMs, _score.CompletedCalls);
+        var routingChanged = routing != _pushedRouting;
+        if (!force && !routingChanged && statistics == _pushedStatistics)
+        {
+            return;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        if (!force && !routingChanged && now - _lastPush < StatisticsPushInterval)
+        {
+            // Statistics alone: the service grain republishes them at most once a second anyway.
+            _statisticsTimer ??= this.RegisterGrainTimer(
+                static (grain, _) =>
+                {
+                    grain._statisticsTimer?.Dispose();
+                    grain._statisticsTimer = null;
+                    grain.Push(force: false);
+                    return Task.CompletedTask;
+                },
+                this,
+                new GrainTimerCreationOptions { DueTime = _lastPush + StatisticsPushInterval - now, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = false });
+            return;
+        }
+
+        _pushedRouting = routing;
+        _pushedStatistics = statistics;
+        _lastPush = now;
+        _sequence++;
+
+        // One-way: never waits on the service grain or its silo.
+        _ = GrainFactory.GetGrain<IServiceGrain>(_service).OnInstanceChangedAsync(CreateStatus());
+    }
+
+    private RoutingView CurrentRouting() =>
+        new(_breaker.State, _health.State, _breaker.TrialAvailable, _breaker.Generation, _backoffUntil, _score.Measured, _score.ConsecutiveFailures);
 
     private InstanceStatus CreateStatus() => new(
         _instanceId,
@@ -254,20 +449,25 @@ internal sealed partial class InstanceGrain(
         _sequence,
         _breaker.State,
         _health.State,
-        IsTrialAvailable(),
-        _ewmaLatencyMs,
-        _breaker.ConsecutiveFailures,
-        _completedCalls,
+        _breaker.TrialAvailable,
+        _score.EwmaLatencyMs,
+        _score.ConsecutiveFailures,
+        _score.CompletedCalls,
         _lastChangeReason,
-        _breaker.TransitionCount,
-        null,
-        _hasLatency);
+        _breaker.Generation,
+        _backoffUntil,
+        _score.Measured);
 
-    private Task PushAsync()
+    private void ForgetSilentReporters()
     {
-        ObserveBreaker();
-        _sequence++;
-        return GrainFactory.GetGrain<IServiceGrain>(_service).OnInstanceChangedAsync(CreateStatus()).AsTask();
+        var cutoff = timeProvider.GetUtcNow() - ReporterForgetAfter;
+        foreach (var (reporter, position) in _reporters)
+        {
+            if (position.LastSeen < cutoff)
+            {
+                _reporters.Remove(reporter);
+            }
+        }
     }
 
     private void Record(string what, string reason)
@@ -285,4 +485,23 @@ internal sealed partial class InstanceGrain(
 
     [LoggerMessage(EventId = 1501, Message = "{Service} {InstanceId}: health {State} ({Reason})")]
     private static partial void LogHealthChanged(ILogger logger, LogLevel level, string service, string instanceId, HealthState state, string reason);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Information, Message = "{Service} {InstanceId}: circuit {State} restored from storage (generation {Generation})")]
+    private static partial void LogRestored(ILogger logger, string service, string instanceId, CircuitState state, long generation);
+
+    [LoggerMessage(EventId = 1503, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: could not persist breaker generation {Generation}: {Error}")]
+    private static partial void LogPersistFailed(ILogger logger, string service, string instanceId, long generation, string error);
+
+    [LoggerMessage(EventId = 1504, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: a health probe result was lost: {Error}")]
+    private static partial void LogProbeResultLost(ILogger logger, string service, string instanceId, string error);
+
+    /// <summary>Last sequence applied from one reporter, and when.</summary>
+    private readonly record struct ReporterPosition(long Sequence, DateTimeOffset LastSeen);
+
+    /// <summary>What the service grain decides availability and score from; a change is pushed at once.</summary>
+    private readonly record struct RoutingView(
+        CircuitState Circuit, HealthState Health, bool TrialAvailable, long Generation, DateTimeOffset? BackoffUntil, bool Measured, int Failures);
+
+    /// <summary>Statistics only; a change is pushed at most every <see cref="StatisticsPushInterval"/>.</summary>
+    private readonly record struct StatisticsView(double EwmaLatencyMs, long CompletedCalls);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Discovery;
+using Orleans.Storage;
 using TradingAgents.Actors.Health;
 
 namespace TradingAgents.Actors.Hosting;
@@ -11,6 +12,14 @@ namespace TradingAgents.Actors.Hosting;
 /// <summary>Registers the discovery grains' services in a silo.</summary>
 public static class ServiceDiscoveryHostingExtensions
 {
+    /// <summary>
+    /// Name of the grain storage that keeps each instance's breaker state across activations and silos.
+    /// Register one under this name before <see cref="AddServiceDiscoveryGrains(ISiloBuilder)"/> to choose
+    /// where (Redis when clustering on Redis); otherwise it is in memory, which survives a grain's
+    /// deactivation but not the loss of the silo holding the storage.
+    /// </summary>
+    public const string BreakerStorageName = "breaker";
+
     /// <summary>
     /// Adds service discovery to a silo: options read from <paramref name="configuration"/> (the
     /// <c>service_discovery:</c> tree, validated at start-up), the grains' services, and every
@@ -28,7 +37,8 @@ public static class ServiceDiscoveryHostingExtensions
     }
 
     /// <summary>
-    /// Adds what the service and instance grains need: the endpoint catalog, the state board and instruments, the health probe and its
+    /// Adds what the service and instance grains need: the breaker's grain storage (in memory unless one
+    /// named <see cref="BreakerStorageName"/> is already registered), the endpoint catalog, the state board and instruments, the health probe and its
     /// pooled HttpClient, and <see cref="TimeProvider.System"/> unless a clock is already registered.
     /// Options (<c>ServiceDiscoveryOptions</c>) and endpoint sources are registered separately.
     /// </summary>
@@ -36,6 +46,11 @@ public static class ServiceDiscoveryHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddServiceDiscoveryGrains();
+        if (!builder.Services.Any(static d => d.IsKeyedService && d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, BreakerStorageName)))
+        {
+            builder.AddMemoryGrainStorage(BreakerStorageName);
+        }
+
         return builder;
     }
 

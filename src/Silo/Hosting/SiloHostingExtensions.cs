@@ -33,6 +33,12 @@ public static class SiloHostingExtensions
         if (cluster.UsesRedis)
         {
             silo.UseRedisClustering(cluster.RedisConnectionString ?? string.Empty);
+
+            // Breaker state in the same Redis, so an open circuit outlives the silo that held it.
+            // Registered before AddServiceDiscovery, which otherwise falls back to in-memory storage.
+            silo.AddRedisGrainStorage(
+                ServiceDiscoveryHostingExtensions.BreakerStorageName,
+                options => options.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(cluster.RedisConnectionString ?? string.Empty));
             silo.Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = cluster.ClusterId;

@@ -161,6 +161,28 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
     }
 
     [Fact]
+    public void Read_MaxRetryAfter_CapsBackpressureAndDefaultsToSixtySeconds()
+    {
+        var set = _files.ReadBody("""
+              circuit_breaker:
+                max_retry_after: 12.5
+            """);
+        var unset = _files.ReadBody("""
+              circuit_breaker:
+                failure_threshold: 5
+            """);
+        var zero = _files.ReadBody("""
+              circuit_breaker:
+                max_retry_after: 0
+            """);
+
+        Assert.Empty(set.Errors);
+        Assert.Equal(TimeSpan.FromSeconds(12.5), set.Options.CircuitBreaker.MaxRetryAfter);
+        Assert.Equal(TimeSpan.FromSeconds(60), unset.Options.CircuitBreaker.MaxRetryAfter);
+        Assert.Equal(["service_discovery:circuit_breaker:max_retry_after: 0 must be greater than 0 seconds"], zero.Errors);
+    }
+
+    [Fact]
     public void Read_YamlNullsAndEmptyValues_LeaveOptionalSettingsUnset()
     {
         var result = _files.ReadBody("""
@@ -186,7 +208,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
 
     [Theory]
     [InlineData("max_retry: 3", "service_discovery:max_retry: unknown key; did you mean 'max_retries'? (expected one of namespace, cache_ttl, default_timeout, max_retries, load_balancing, circuit_breaker, services, monitoring, cache, kubernetes)")]
-    [InlineData("circuit_breaker:\n    failure_treshold: 5", "service_discovery:circuit_breaker:failure_treshold: unknown key; did you mean 'failure_threshold'? (expected one of failure_threshold, recovery_timeout, half_open_max_calls)")]
+    [InlineData("circuit_breaker:\n    failure_treshold: 5", "service_discovery:circuit_breaker:failure_treshold: unknown key; did you mean 'failure_threshold'? (expected one of failure_threshold, recovery_timeout, half_open_max_calls, max_retry_after)")]
     [InlineData("load_balancing:\n    health_check:\n      retries: 2", "service_discovery:load_balancing:health_check:retries: unknown key (expected one of enabled, interval, timeout, failure_threshold)")]
     [InlineData("services:\n    data-service:\n      timout: 30", "service_discovery:services:data-service:timout: unknown key; did you mean 'timeout'? (expected one of service_name, port, port_name, health_path, weight, timeout, algorithm, endpoints)")]
     [InlineData("monitoring:\n    metrics: true", "service_discovery:monitoring:metrics: unknown key (expected one of metrics_enabled, metrics_interval, log_level)")]
@@ -299,7 +321,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
             [
                 "service_discovery:max_retries: -2 must be at least 0",
                 "service_discovery:load_balancing:algorithm: 'fastest' is not a known algorithm; expected one of round_robin, least_connections, weighted_random, health_aware, power_of_two_choices",
-                "service_discovery:circuit_breaker:failure_treshold: unknown key; did you mean 'failure_threshold'? (expected one of failure_threshold, recovery_timeout, half_open_max_calls)",
+                "service_discovery:circuit_breaker:failure_treshold: unknown key; did you mean 'failure_threshold'? (expected one of failure_threshold, recovery_timeout, half_open_max_calls, max_retry_after)",
                 "service_discovery:services:data-service:port: 0 is not in 1..65535",
                 "service_discovery:services:data-service:health_path: 'health' must start with '/'",
             ],

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
+using TradingAgents.Actors.Routing;
 using TradingAgents.Actors.Tests.Infrastructure;
 using static TradingAgents.Actors.Tests.Infrastructure.DiscoveryClusterFixture;
 
@@ -41,7 +42,7 @@ public sealed class CacheHitRateTests(DiscoveryClusterFixture fixture)
         var instance = fixture.Client.GetGrain<IInstanceGrain>(InstanceKey.Format(service, a.InstanceId));
         for (var i = 0; i < 5; i++)
         {
-            await instance.ReportOutcomeAsync(CallOutcome.Failed(TimeSpan.FromMilliseconds(1), "HTTP 502"));
+            await Outcomes.ReportAsync(instance, OutcomeKind.Failure, TimeSpan.FromMilliseconds(1), error: "HTTP 502");
         }
 
         // Past the 30 s recovery timeout the circuit is half-open; the next selection leases a trial.
