@@ -50,6 +50,7 @@ internal sealed partial class ServiceGrain(
     private RouteTable? _table;
     private long _version;
     private bool _known;
+    private bool _hydrated;
     private long _selectionsServed;
     private string? _service;
 
@@ -110,7 +111,11 @@ internal sealed partial class ServiceGrain(
 
         var table = CurrentTable();
         var excluded = request?.ExcludedInstanceIds ?? default;
-        instruments.SelectionAnswered(Service, fromMemory: table.TrialOnly.Length == 0);
+
+        // The first selection of an activation waited for the state to be rebuilt from the instance
+        // grains, and a trial lease is a grain call: both are cache misses.
+        var fromMemory = _hydrated;
+        _hydrated = true;
 
         // A half-open instance only recovers if it gets its trial calls, so they go first, leased from
         // the instance grain to stay within the fleet-wide limit.
@@ -121,13 +126,17 @@ internal sealed partial class ServiceGrain(
                 continue;
             }
 
+            fromMemory = false;
             var grant = await GrainFactory.GetGrain<IInstanceGrain>(InstanceKey.Format(Service, trial.InstanceId))
                 .AcquireTrialLeasesAsync(OneOffReporter, 1).ConfigureAwait(true);
             if (!grant.LeaseIds.IsDefaultOrEmpty && _instances.ContainsKey(trial.InstanceId))
             {
+                instruments.SelectionAnswered(Service, fromMemory);
                 return Select(trial.Instance, grant.Generation, grant.LeaseIds[0]);
             }
         }
+
+        instruments.SelectionAnswered(Service, fromMemory);
 
         var policy = Policy();
         var zone = request?.PreferredZone;
@@ -289,6 +298,12 @@ internal sealed partial class ServiceGrain(
     {
         _version++;
         _routing = null;
+        if (structural)
+        {
+            // This silo's gauges and status page see a change that moves traffic at once.
+            board.Publish(BuildSnapshot());
+        }
+
         var due = timeProvider.GetUtcNow() + (structural ? StructuralCoalesce : StatisticsInterval);
         SchedulePublish(due);
     }

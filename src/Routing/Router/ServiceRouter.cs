@@ -447,7 +447,8 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
                 .AcquireTrialLeasesAsync(ReporterId, _options.TrialLeasesPerRequest).ConfigureAwait(false);
             if (!grant.LeaseIds.IsDefaultOrEmpty)
             {
-                var left = grant.UseBefore - _timeProvider.GetUtcNow();
+                // Returned a little before the grain's use-before time, so the slot is free when it expects.
+                var left = grant.UseBefore - _timeProvider.GetUtcNow() - TimeSpan.FromMilliseconds(500);
                 var useBefore = _timeProvider.GetTimestamp() + (long)(Math.Max(0, left.TotalSeconds) * _timeProvider.TimestampFrequency);
                 endpoint.Load.AddLeases(grant, useBefore);
             }

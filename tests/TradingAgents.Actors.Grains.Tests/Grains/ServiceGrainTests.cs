@@ -331,7 +331,7 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
     }
 
     [Fact]
-    public async Task GetSnapshotAsync_AfterSelectionsAndOutcomes_ReportsInFlightLatencyAndCounts()
+    public async Task GetSnapshotAsync_AfterSelectionsAndOutcomes_ReportsLatencyAndCounts()
     {
         var service = NewService();
         var endpoint = Ready(9181);
@@ -347,7 +347,9 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         Assert.Equal("health_aware", snapshot.Algorithm);
         Assert.Equal(2, snapshot.SelectionsServed);
         Assert.Equal(2, instance.SelectionsServed);
-        Assert.Equal(1, instance.InFlight);
+
+        // Calls in flight are counted per call by each process's router, not by the service grain.
+        Assert.Equal(0, instance.InFlight);
         Assert.Equal(40, instance.EwmaLatencyMs, precision: 6);
         Assert.Equal(EndpointConditions.ReadyToServe, instance.Conditions);
         Assert.Equal(["test"], instance.Sources);
@@ -372,25 +374,6 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
     }
 
     [Fact]
-    public async Task SelectAsync_LeastConnections_FollowsInFlightCallsAsTheyStartAndEnd()
-    {
-        var endpoints = new[] { Ready(9211), Ready(9212), Ready(9213) };
-        await fixture.PublishAsync(LeastConnectionsService, 1, endpoints);
-
-        // Three calls in flight: one on each instance, since each selection raises its instance's count.
-        var first = await SelectManyAsync(LeastConnectionsService, 3);
-        Assert.Equal(Ids(endpoints).Order(), first.Order());
-
-        // The second instance's call ends: it is the only one with nothing in flight.
-        await Outcomes.ReportAsync(Instance(LeastConnectionsService, endpoints[1]), OutcomeKind.Success, TimeSpan.FromMilliseconds(1));
-        var next = await Grain(LeastConnectionsService).SelectAsync();
-
-        Assert.Equal(endpoints[1].InstanceId, next.Endpoint?.InstanceId);
-        var snapshot = await Grain(LeastConnectionsService).GetSnapshotAsync();
-        Assert.All(snapshot.Instances, i => Assert.Equal(1, i.InFlight));
-    }
-
-    [Fact]
     public async Task ReportSuccessesAsync_Batch_ReleasesInFlightMovesLatencyAndResetsFailures()
     {
         var service = NewService();
@@ -412,31 +395,5 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         // Two samples of 20 ms after an average of 100 ms: 20 + 0.7² × 80.
         Assert.Equal(20 + (0.49 * 80), instance.EwmaLatencyMs, precision: 9);
         Assert.Equal(4, (await Instance(service, endpoint).GetDetailsAsync()).Status.CompletedCalls);
-    }
-
-    [Fact]
-    public async Task SelectAsync_CallsNeverReported_StopCountingInFlightAfterTheServiceTimeout()
-    {
-        // Applied straight to the grain, so no silo's catalog knows the service when it activates:
-        // the grain must still start its periodic refresh once the update makes the service known.
-        var service = NewService();
-        await Grain(service).ApplyEndpointsAsync(new("test", 1, [Ready(9231)], fixture.Time.GetUtcNow()));
-        await Grain(service).SelectAsync();
-        await Grain(service).SelectAsync();
-        Assert.Equal(2, Assert.Single((await Grain(service).GetSnapshotAsync()).Instances).InFlight);
-
-        // Default timeout 30 s plus a 5 s margin; the grain looks every cache_ttl (30 s).
-        var elapsed = TimeSpan.Zero;
-        int inFlight;
-        do
-        {
-            await fixture.AdvanceAsync(TimeSpan.FromSeconds(1));
-            elapsed += TimeSpan.FromSeconds(1);
-            inFlight = Assert.Single((await Grain(service).GetSnapshotAsync()).Instances).InFlight;
-        }
-        while (inFlight > 0 && elapsed < TimeSpan.FromSeconds(120));
-
-        Assert.Equal(0, inFlight);
-        Assert.InRange(elapsed, TimeSpan.FromSeconds(35), TimeSpan.FromSeconds(66));
     }
 }
