@@ -18,6 +18,9 @@ internal sealed class DiscoveryRequestState(string service, Uri logicalUri)
     /// <summary>Instances tried so far, oldest first.</summary>
     public List<string> TriedInstanceIds { get; } = [];
 
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> of the first attempt; the request's deadline counts from it.</summary>
+    public long StartedAt { get; set; }
+
     /// <summary>Attempts started so far.</summary>
     public int Attempts { get; set; }
 

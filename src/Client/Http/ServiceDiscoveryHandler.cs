@@ -21,8 +21,9 @@ namespace TradingAgents.Actors.Client.Http;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each attempt gets the service's timeout (<see cref="ServiceDiscoveryOptions.GetTimeout"/>); when it
-/// fires the attempt is a failure and a <see cref="TimeoutRejectedException"/> naming the service, the
+/// Each attempt gets the service's attempt timeout (<see cref="ServiceDiscoveryOptions.GetAttemptTimeout"/>),
+/// cut to what is left of the request's deadline (<see cref="ServiceDiscoveryOptions.GetTimeout"/>, shared by
+/// all attempts); when it fires the attempt is a failure and a <see cref="TimeoutRejectedException"/> naming the service, the
 /// instance and the timeout is thrown. Connection failures, broken responses and 5xx are failures; 429
 /// (and 503 with <c>Retry-After</c>) is backpressure; any other response is a success of the instance.
 /// A call cancelled by its caller is neither: it only releases its in-flight slot and trial lease.
@@ -56,13 +57,25 @@ public sealed partial class ServiceDiscoveryHandler(
         ArgumentNullException.ThrowIfNull(request);
         var state = DiscoveryRequestState.GetOrCreate(request);
         var service = state.Service;
+        var discovery = discoveryOptions.CurrentValue;
         if (state.Attempts++ == 0)
         {
+            state.StartedAt = timeProvider.GetTimestamp();
             metrics.RecordServiceCall(service);
         }
         else
         {
             metrics.RecordRetry(service);
+        }
+
+        // One deadline per request (the service's timeout): retries and their delays share it.
+        var deadline = discovery.GetTimeout(service);
+        var remaining = deadline - timeProvider.GetElapsedTime(state.StartedAt);
+        if (state.Attempts > 1 && remaining <= TimeSpan.Zero)
+        {
+            MarkFailed(state);
+            throw new TimeoutRejectedException(
+                $"Call to service '{service}' did not finish within its deadline of {deadline.TotalSeconds:0.###} s ({state.Attempts - 1} attempt(s)).", deadline);
         }
 
         var router = await routers.GetReadyAsync(service, cancellationToken).ConfigureAwait(false);
@@ -78,7 +91,8 @@ public sealed partial class ServiceDiscoveryHandler(
         var endpoint = call.Endpoint;
         state.TriedInstanceIds.Add(endpoint.InstanceId);
         request.RequestUri = Rewrite(state.LogicalUri, endpoint.Instance);
-        var timeout = state.Timeout ?? discoveryOptions.CurrentValue.GetTimeout(service);
+        var attemptTimeout = state.Timeout ?? discovery.GetAttemptTimeout(service);
+        var timeout = state.Timeout is null && remaining > TimeSpan.Zero && remaining < attemptTimeout ? remaining : attemptTimeout;
 
         using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
         using var linkedSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);

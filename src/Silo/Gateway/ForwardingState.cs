@@ -10,6 +10,8 @@ internal sealed class ForwardingState(
     string service,
     ForwardingTransformer transformer,
     TimeSpan timeout,
+    TimeSpan attemptTimeout,
+    long startedAt,
     int maxAttempts,
     bool idempotent)
 {
@@ -25,7 +27,17 @@ internal sealed class ForwardingState(
     public ForwardingTransformer Transformer { get; } = transformer;
 
 
+    /// <summary>The request's deadline across all attempts (the service's <c>timeout</c>).</summary>
     public TimeSpan Timeout { get; } = timeout;
+
+    /// <summary>The longest one attempt may take (<c>attempt_timeout</c>, at most <see cref="Timeout"/>).</summary>
+    public TimeSpan AttemptTimeout { get; } = attemptTimeout;
+
+    /// <summary><see cref="TimeProvider.GetTimestamp"/> when the request was admitted.</summary>
+    public long StartedAt { get; } = startedAt;
+
+    /// <summary>The timeout the current attempt runs with: the attempt timeout or what is left of the deadline.</summary>
+    public TimeSpan CurrentAttemptTimeout { get; set; }
 
     public int MaxAttempts { get; } = maxAttempts;
 

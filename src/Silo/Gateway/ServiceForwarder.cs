@@ -87,7 +87,8 @@ public sealed partial class ServiceForwarder(
             return (GatewayResult.Rejected, 0);
         }
 
-        var timeout = discoveryOptions.CurrentValue.GetTimeout(service);
+        var discovery = discoveryOptions.CurrentValue;
+        var timeout = discovery.GetTimeout(service);
         var (pipeline, maxAttempts) = _retries.Get();
         var router = await routers.GetReadyAsync(service, context.RequestAborted).ConfigureAwait(false);
         var state = new ForwardingState(
@@ -97,6 +98,8 @@ public sealed partial class ServiceForwarder(
             service,
             new ForwardingTransformer(new PathString(path[(service.Length + 1)..]), request.QueryString),
             timeout,
+            discovery.GetAttemptTimeout(service),
+            timeProvider.GetTimestamp(),
             maxAttempts,
             RetryRules.IsIdempotent(request.Method));
 
@@ -131,8 +134,17 @@ public sealed partial class ServiceForwarder(
     private async ValueTask<AttemptResult> AttemptAsync(ForwardingState state)
     {
         var context = state.Context;
+        var remaining = state.Timeout - timeProvider.GetElapsedTime(state.StartedAt);
+        if (state.Attempt > 0 && remaining < MinimumAttempt)
+        {
+            // One deadline per request: retries and their delays share the service's timeout.
+            await WriteDeadlineExceededAsync(state).ConfigureAwait(false);
+            return AttemptResult.Done;
+        }
+
         state.Attempt++;
         var isLast = state.Attempt >= state.MaxAttempts;
+        state.CurrentAttemptTimeout = RoundUp(remaining < state.AttemptTimeout ? remaining : state.AttemptTimeout);
         if (!state.Router.TryPick(state.Tried, preferredZone: null, out var call, out var failure))
         {
             state.Attempt--;
@@ -153,7 +165,7 @@ public sealed partial class ServiceForwarder(
         transformer.HeldBackRetryAfter = null;
 
         var begin = timeProvider.GetTimestamp();
-        var error = await forwarder.SendAsync(context, endpoint.DestinationPrefix, invoker.Invoker, RequestConfig(state.Timeout), transformer).ConfigureAwait(false);
+        var error = await forwarder.SendAsync(context, endpoint.DestinationPrefix, invoker.Invoker, RequestConfig(state.CurrentAttemptTimeout), transformer).ConfigureAwait(false);
         var latency = timeProvider.GetElapsedTime(begin);
 
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
@@ -170,7 +182,7 @@ public sealed partial class ServiceForwarder(
         var verdict = AttemptClassifier.Classify(
             callerGaveUp,
             timedOut,
-            state.Timeout,
+            state.CurrentAttemptTimeout,
             error == ForwarderError.None ? null : exception ?? new HttpRequestException(error.ToString()),
             error == ForwarderError.None ? status : 0,
             retryAfter);
@@ -193,6 +205,24 @@ public sealed partial class ServiceForwarder(
 
         await FinishAsync(state, error, verdict, endpoint.InstanceId).ConfigureAwait(false);
         return AttemptResult.Done;
+    }
+
+    /// <summary>An attempt needs at least this much of the deadline left to be worth starting.</summary>
+    private static readonly TimeSpan MinimumAttempt = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Attempt timeouts are pooled per value: rounded up to 100 ms so that a shrinking deadline reuses a few configs.</summary>
+    private static TimeSpan RoundUp(TimeSpan timeout)
+    {
+        const long step = TimeSpan.TicksPerMillisecond * 100;
+        return TimeSpan.FromTicks(Math.Max(step, (timeout.Ticks + step - 1) / step * step));
+    }
+
+    private async Task WriteDeadlineExceededAsync(ForwardingState state)
+    {
+        state.Result = GatewayResult.TimedOut;
+        var last = state.LastFailure is { } failure ? $" Last attempt: {failure.Detail}" : string.Empty;
+        await GatewayProblems.WriteAsync(state.Context, StatusCodes.Status504GatewayTimeout, "Gateway timeout",
+            $"Service '{state.Service}' did not answer within its deadline of {state.Timeout.TotalSeconds:0.###} s ({state.Attempt} attempt(s)).{last}", state.Service).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -240,7 +270,7 @@ public sealed partial class ServiceForwarder(
             if (!context.Response.HasStarted)
             {
                 await GatewayProblems.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "Gateway timeout",
-                    $"Service '{state.Service}' (instance {instanceId}) did not answer within {state.Timeout.TotalSeconds:0.###} s.", state.Service).ConfigureAwait(false);
+                    $"Service '{state.Service}' (instance {instanceId}) did not answer within {state.CurrentAttemptTimeout.TotalSeconds:0.###} s.", state.Service).ConfigureAwait(false);
             }
 
             return;

@@ -160,10 +160,32 @@ public sealed class ForwardingTests
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(504, problem.RootElement.GetProperty("status").GetInt32());
         Assert.Equal("data-service", problem.RootElement.GetProperty("service").GetString());
-        var details = await gateway.Services.GetRequiredService<IGrainFactory>()
-            .GetGrain<IInstanceGrain>(InstanceKey.Format("data-service", $"127.0.0.1:{backends[0].Port}")).GetDetailsAsync();
+        var instance = gateway.Services.GetRequiredService<IGrainFactory>()
+            .GetGrain<IInstanceGrain>(InstanceKey.Format("data-service", $"127.0.0.1:{backends[0].Port}"));
+        var details = await Eventually.MatchAsync(() => instance.GetDetailsAsync().AsTask(), d => d.Status.CompletedCalls > 0, "the failure to reach the instance grain");
         Assert.Equal(1, details.Status.ConsecutiveFailures);
         Assert.Equal(1, details.Status.CompletedCalls);
+    }
+
+    [Fact]
+    public async Task Forward_HangingOnlyInstance_OneDeadlineForAllAttempts()
+    {
+        // Issue 9 item 6: with max_retries 3 and a 1 s timeout, a hung instance used to cost 4 attempts
+        // of 1 s each. The timeout is now the request's deadline: the first attempt uses it up.
+        await using var backends = await Backends.StartAsync(DemoServiceKind.DataService, 1);
+        await using var gateway = await GatewayTestHost.StartAsync(Settings(
+            backends,
+            ("service_discovery:max_retries", "3"),
+            ("service_discovery:services:data-service:timeout", "1")));
+        backends[0].Faults.Hang = true;
+
+        using var response = await gateway.Client.GetAsync(Stock);
+        backends[0].Faults.Hang = false;
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal(1, backends[0].TotalRequests);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("deadline of 1 s (1 attempt(s))", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
