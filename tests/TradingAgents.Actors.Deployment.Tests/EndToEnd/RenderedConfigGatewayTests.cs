@@ -26,6 +26,12 @@ namespace TradingAgents.Actors.Tests.EndToEnd;
 public sealed class RenderedConfigGatewayTests : IAsyncLifetime
 {
     private static readonly string[] Backends = ["analysis-engine", "data-service", "llm-service", "memory-service"];
+    private static readonly string[] AlertedSeries =
+    [
+        "service_discovery_failure_rate", "service_discovery_calls_total", "service_instances_healthy",
+        "service_instances_selectable", "circuit_breaker_state", "endpoint_watcher_last_sync_time_seconds",
+    ];
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private readonly Dictionary<string, EchoBackend> _backends = new(StringComparer.Ordinal);
@@ -155,6 +161,13 @@ public sealed class RenderedConfigGatewayTests : IAsyncLifetime
         }
 
         Assert.All(_decoys, decoy => Assert.Equal(0, decoy.Requests));
+
+        // The series the alert rules read exist under these names once traffic has flowed.
+        var metrics = await _client.GetStringAsync("/metrics");
+        foreach (var name in AlertedSeries)
+        {
+            Assert.Contains($"\n{name}{{", metrics, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
