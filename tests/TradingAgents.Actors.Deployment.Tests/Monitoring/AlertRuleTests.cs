@@ -43,6 +43,23 @@ public sealed class AlertRuleTests
         }
     }
 
+    [Theory]
+    [InlineData("overlays/dev")]
+    [InlineData("overlays/prod")]
+    public async Task GatewayUpAlerts_MatchTheJobTheServiceMonitorProduces(string root)
+    {
+        var build = await KustomizeBuild.LoadAsync(root);
+        var monitor = Assert.Single(build.OfType<ServiceMonitorResource>());
+        var service = Assert.Single(build.OfType<k8s.Models.V1Service>(), s => NetworkPolicyModel.Matches(monitor.Spec.Selector, s.Metadata.Labels.AsReadOnly()));
+        var rules = Assert.Single(build.OfType<PrometheusRuleResource>()).Spec.Groups.SelectMany(g => g.Rules).ToList();
+
+        // Without a jobLabel (which the strict model would reject), the operator names the job after the Service.
+        foreach (var alert in new[] { "GatewayTargetDown", "GatewayDown" })
+        {
+            Assert.Contains($"up{{job=\"{service.Metadata.Name}\"}}", Assert.Single(rules, r => r.Alert == alert).Expr, StringComparison.Ordinal);
+        }
+    }
+
     private static async Task<(int ExitCode, string Output)> PromtoolAsync(params string[] arguments)
     {
         var start = new ProcessStartInfo("promtool") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Monitoring };
