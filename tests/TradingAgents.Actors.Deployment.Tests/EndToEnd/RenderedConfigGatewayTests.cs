@@ -73,7 +73,8 @@ public sealed class RenderedConfigGatewayTests : IAsyncLifetime
         _decoys.AddRange(decoys.Values);
 
         // Only what a test process must change: loopback ports, localhost clustering instead of the
-        // Deployment's Redis, and POD_NAMESPACE as the downward API would set it.
+        // Deployment's Redis, POD_NAMESPACE as the downward API would set it, and a short drain so
+        // that a failed test does not hold its gateway for 300 s.
         var overrides = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
@@ -113,8 +114,15 @@ public sealed class RenderedConfigGatewayTests : IAsyncLifetime
             await decoy.DisposeAsync();
         }
 
-        await _api.DisposeAsync();
-        Directory.Delete(_configDirectory, recursive: true);
+        if (_api is not null)
+        {
+            await _api.DisposeAsync();
+        }
+
+        if (_configDirectory is not null)
+        {
+            Directory.Delete(_configDirectory, recursive: true);
+        }
     }
 
     [Fact]
