@@ -10,7 +10,10 @@ public sealed class ServiceDiscoveryOptions
     /// <summary>The configuration section that holds this tree.</summary>
     public const string SectionName = "service_discovery";
 
-    /// <summary><c>namespace</c>: Kubernetes namespace watched for EndpointSlices. Default <c>trading-system</c>.</summary>
+    /// <summary>
+    /// <c>namespace</c>: Kubernetes namespace watched for EndpointSlices. Default: the pod's namespace
+    /// (<c>POD_NAMESPACE</c>) when set, else <c>trading-system</c>.
+    /// </summary>
     public string Namespace { get; set; } = "trading-system";
 
     /// <summary><c>cache_ttl</c> (seconds): how long a near cache may serve a snapshot without a push. Default 30 s.</summary>

@@ -11,10 +11,15 @@ namespace TradingAgents.Actors.Configuration;
 /// start-up). After that, a reload with errors, or one that lost the whole section (a half-written
 /// or unparsable file), is rejected: the options keep the last valid configuration and the errors are
 /// logged, because a typo in a live ConfigMap must not take every endpoint away from a running fleet.
+/// Where the file sets no <c>namespace</c>, the pod's own namespace (<c>POD_NAMESPACE</c>, from the
+/// downward API) is watched, so that a deployment into another namespace needs no config edit.
 /// </summary>
 internal sealed partial class ServiceDiscoveryOptionsSetup(IConfiguration configuration, ILogger<ServiceDiscoveryOptionsSetup> logger)
     : IConfigureOptions<ServiceDiscoveryOptions>, IValidateOptions<ServiceDiscoveryOptions>
 {
+    /// <summary>The environment variable (a configuration key) that holds the pod's namespace.</summary>
+    public const string PodNamespaceKey = "POD_NAMESPACE";
+
     private readonly ConditionalWeakTable<ServiceDiscoveryOptions, IReadOnlyList<string>> _errors = [];
     private readonly Lock _gate = new();
     private IConfiguration? _lastValid;
@@ -58,6 +63,12 @@ internal sealed partial class ServiceDiscoveryOptionsSetup(IConfiguration config
 
                 source = _lastValid.GetSection(ServiceDiscoveryOptions.SectionName);
             }
+        }
+
+        if (configuration[PodNamespaceKey] is { Length: > 0 } podNamespace)
+        {
+            // The reader overwrites this only when the section names a namespace.
+            options.Namespace = podNamespace;
         }
 
         ServiceDiscoveryConfigurationReader.Read(source, options);

@@ -21,6 +21,9 @@ public static class GatewayApp
     /// <summary>Where Kestrel listens when nothing else (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>ASPNETCORE_HTTP_PORTS</c>, <c>Kestrel:Endpoints</c>) says.</summary>
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
+    // Not DemoMode.Switch: a build without the demo has no DemoMode.
+    private const string DemoSwitch = "--demo";
+
     // Lowest-precedence defaults: Orleans and YARP log every routine step at Information.
     private static readonly Dictionary<string, string?> Defaults = new()
     {
@@ -89,9 +92,14 @@ public static class GatewayApp
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (args.Contains(DemoMode.Switch, StringComparer.Ordinal))
+        if (args.Contains(DemoSwitch, StringComparer.Ordinal))
         {
+#if TRADINGAGENTS_DEMO
             return await DemoMode.RunAsync(args).ConfigureAwait(false);
+#else
+            await Console.Error.WriteLineAsync($"{DemoSwitch}: this build has no demo backends (built with -p:IncludeDemo=false, as the production image is); run it from a source checkout.").ConfigureAwait(false);
+            return 2;
+#endif
         }
 
         var app = Build(CreateBuilder(args));

@@ -2,7 +2,10 @@ using TradingAgents.Actors.Silo.Gateway;
 
 namespace TradingAgents.Actors.Silo.Hosting;
 
-/// <summary><c>/health</c> (the process answers) and <c>/ready</c> (the silo is active, the routers are warm and the gateway is not draining).</summary>
+/// <summary>
+/// <c>/health</c> (the process answers) and <c>/ready</c> (the silo is active, the routers are warm, the
+/// gateway is not draining, and <see cref="EndpointReadiness"/> does not hold it back).
+/// </summary>
 public static class HealthEndpoints
 {
     /// <summary>Maps <c>GET /health</c> and <c>GET /ready</c>.</summary>
@@ -10,10 +13,12 @@ public static class HealthEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/health", () => TypedResults.Ok(new HealthReport("healthy")));
-        endpoints.MapGet("/ready", (SiloReadiness silo, DrainCoordinator drain, RouterWarmup warmup) =>
+        endpoints.MapGet("/ready", (SiloReadiness silo, DrainCoordinator drain, RouterWarmup warmup, EndpointReadiness endpointCoverage) =>
         {
-            var ready = silo.IsActive && !drain.IsDraining && warmup.IsWarm;
-            var report = new ReadinessReport(ready ? "ready" : "notReady", silo.IsActive, drain.IsDraining, drain.InFlight, warmup.IsWarm, warmup.Pending);
+            var coverage = endpointCoverage.Evaluate();
+            var ready = silo.IsActive && !drain.IsDraining && warmup.IsWarm && !coverage.BlocksReadiness;
+            var status = !ready ? "notReady" : coverage.ServicesWithoutEndpoints.Count > 0 ? "degraded" : "ready";
+            var report = new ReadinessReport(status, silo.IsActive, drain.IsDraining, drain.InFlight, warmup.IsWarm, warmup.Pending, coverage.ServicesWithoutEndpoints);
             return ready ? Results.Ok(report) : Results.Json(report, statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         return endpoints;

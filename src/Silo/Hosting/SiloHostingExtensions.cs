@@ -78,6 +78,8 @@ public static class SiloHostingExtensions
         silo.AddDashboard();
 
         silo.Services.TryAddSingleton<SiloReadiness>();
+        silo.Services.AddOptions<EndpointReadinessOptions>().Bind(configuration.GetSection(EndpointReadinessOptions.SectionName)).ValidateOnStart();
+        silo.Services.TryAddSingleton<EndpointReadiness>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloReadiness>());
         return silo;
     }

@@ -13,6 +13,8 @@ public sealed class KustomizeBuild
         ["v1/ServiceAccount"] = typeof(V1ServiceAccount),
         ["v1/ConfigMap"] = typeof(V1ConfigMap),
         ["v1/Service"] = typeof(V1Service),
+        ["v1/Secret"] = typeof(V1Secret),
+        ["networking.k8s.io/v1/NetworkPolicy"] = typeof(V1NetworkPolicy),
         ["apps/v1/Deployment"] = typeof(V1Deployment),
         ["policy/v1/PodDisruptionBudget"] = typeof(V1PodDisruptionBudget),
         ["autoscaling/v2/HorizontalPodAutoscaler"] = typeof(V2HorizontalPodAutoscaler),
@@ -35,9 +37,34 @@ public sealed class KustomizeBuild
     public IEnumerable<T> OfType<T>() => Objects.OfType<T>();
 
     /// <summary>Runs <c>kubectl kustomize k8s/<paramref name="root"/></c> and loads every document.</summary>
-    public static async Task<KustomizeBuild> LoadAsync(string root)
+    public static Task<KustomizeBuild> LoadAsync(string root) => LoadAsync(root, Path.Combine(RepositoryRoot(), "k8s", root));
+
+    /// <summary>
+    /// Builds a throwaway overlay of <paramref name="resources"/> and <paramref name="components"/> (paths
+    /// relative to <c>k8s/</c>). It lives inside <c>k8s/</c> because Kustomize loads nothing outside the
+    /// kustomization's directory tree.
+    /// </summary>
+    public static async Task<KustomizeBuild> LoadOverlayAsync(IEnumerable<string> resources, IEnumerable<string> components)
     {
-        var yaml = await KustomizeAsync(Path.Combine(RepositoryRoot(), "k8s", root));
+        var directory = Directory.CreateDirectory(Path.Combine(RepositoryRoot(), "k8s", ".test-overlay-" + Guid.NewGuid().ToString("N")));
+        try
+        {
+            var yaml = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n"
+                + string.Concat(resources.Select(r => $"  - ../{r}\n"))
+                + "components:\n"
+                + string.Concat(components.Select(c => $"  - ../{c}\n"));
+            await File.WriteAllTextAsync(Path.Combine(directory.FullName, "kustomization.yaml"), yaml);
+            return await LoadAsync(string.Join("+", resources.Concat(components)), directory.FullName);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<KustomizeBuild> LoadAsync(string root, string directory)
+    {
+        var yaml = await KustomizeAsync(directory);
         var documents = yaml.Split("\n---\n", StringSplitOptions.RemoveEmptyEntries);
         var objects = new List<object>();
         foreach (var document in documents)

@@ -30,7 +30,7 @@ public sealed class HostingTests
         using var response = await gateway.Client.GetAsync("/ready");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("""{"status":"ready","siloActive":true,"draining":false,"inFlight":0,"routersWarm":true,"routersPending":{}}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal("""{"status":"ready","siloActive":true,"draining":false,"inFlight":0,"routersWarm":true,"routersPending":{},"servicesWithoutEndpoints":[]}""", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
