@@ -58,9 +58,9 @@ public sealed partial class EndpointCatalog(
         {
             lock (entry.Sets)
             {
-                if (entry.Sets.TryGetValue(update.Source, out var held) && held.Version > update.Version)
+                if (entry.Sets.TryGetValue(update.Source, out var held) && EndpointSetOrder.Compare(update, held) < 0)
                 {
-                    LogStale(logger, service, update.Source, update.Version, held.Version);
+                    LogStale(logger, service, update.Source, update.Generation, update.Version, held.Generation, held.Version);
                     return ApplyResult.Stale;
                 }
 
@@ -84,8 +84,8 @@ public sealed partial class EndpointCatalog(
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Endpoints of {Service} from {Source} at version {Version}: {Count} endpoint(s)")]
     private static partial void LogApplied(ILogger logger, string service, string source, long version, int count);
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "Ignored endpoints of {Service} from {Source} at version {Version}: version {Held} is held")]
-    private static partial void LogStale(ILogger logger, string service, string source, long version, long held);
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Debug, Message = "Ignored endpoints of {Service} from {Source} at generation {Generation} version {Version}: generation {HeldGeneration} version {Held} is held")]
+    private static partial void LogStale(ILogger logger, string service, string source, long generation, long version, long heldGeneration, long held);
 
     private sealed class ServiceEntry
     {

@@ -154,12 +154,13 @@ internal sealed partial class ServiceGrain(
         EnsureRefreshTimer();
         if (_sources.TryGetValue(update.Source, out var held))
         {
-            if (update.Version < held.Version)
+            var order = EndpointSetOrder.Compare(update, held);
+            if (order < 0)
             {
                 return ApplyResult.Stale;
             }
 
-            if (update.Version == held.Version)
+            if (order == 0)
             {
                 if (update.SyncedAt > held.SyncedAt)
                 {
@@ -191,7 +192,7 @@ internal sealed partial class ServiceGrain(
         var now = timeProvider.GetUtcNow();
         var sources = _sources.Values
             .OrderBy(s => s.Source, StringComparer.Ordinal)
-            .Select(s => new SourceSync(s.Source, s.Version, s.Endpoints.Length, s.SyncedAt, Math.Max(0, (now - s.SyncedAt).TotalSeconds)))
+            .Select(s => new SourceSync(s.Source, s.Version, s.Endpoints.Length, s.SyncedAt, Math.Max(0, (now - s.SyncedAt).TotalSeconds), s.Generation, s.Problem))
             .ToList();
         var instances = _ordered.Select(ToSnapshot).ToList();
         var algorithm = _known ? options.CurrentValue.GetAlgorithm(Service) : string.Empty;

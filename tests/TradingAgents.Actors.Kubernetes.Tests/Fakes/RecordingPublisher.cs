@@ -58,12 +58,12 @@ public sealed class RecordingPublisher : IEndpointSetPublisher
                     throw new InvalidOperationException("injected delivery failure");
                 }
 
-                if (_current.TryGetValue(service, out var held) && held.Version > update.Version)
+                if (_current.TryGetValue(service, out var held) && EndpointSetOrder.Compare(update, held) < 0)
                 {
                     return Task.FromResult(ApplyResult.Stale);
                 }
 
-                var result = held is not null && held.Version == update.Version ? ApplyResult.AlreadyCurrent : ApplyResult.Applied;
+                var result = held is not null && EndpointSetOrder.Compare(update, held) == 0 ? ApplyResult.AlreadyCurrent : ApplyResult.Applied;
                 _current[service] = result == ApplyResult.Applied ? update : held! with { SyncedAt = update.SyncedAt };
                 return Task.FromResult(result);
             }
