@@ -35,6 +35,15 @@ public sealed class RecordingPublisher : IEndpointSetPublisher
         }
     }
 
+    /// <summary>Makes <paramref name="update"/> the set held for <paramref name="service"/>, as if another silo had delivered it.</summary>
+    public void Hold(string service, EndpointSetUpdate update)
+    {
+        lock (_gate)
+        {
+            _current[service] = update;
+        }
+    }
+
     /// <summary>The instance ids held for <paramref name="service"/>, sorted; empty when none.</summary>
     public IReadOnlyList<string> InstanceIds(string service)
     {

@@ -30,6 +30,9 @@ public sealed class WatcherHarness : IAsyncDisposable
         Restarts = new MetricCollector<long>(meterFactory, KubernetesWatcherInstruments.MeterName, KubernetesWatcherInstruments.RestartsName);
         Relists = new MetricCollector<long>(meterFactory, KubernetesWatcherInstruments.MeterName, KubernetesWatcherInstruments.RelistsName);
         Rejected = new MetricCollector<long>(meterFactory, KubernetesWatcherInstruments.MeterName, KubernetesWatcherInstruments.RejectedObjectsName);
+        DelayedLists = new MetricCollector<long>(meterFactory, KubernetesWatcherInstruments.MeterName, KubernetesWatcherInstruments.DelayedListsName);
+        LastSync = new MetricCollector<double>(meterFactory, KubernetesWatcherInstruments.MeterName, KubernetesWatcherInstruments.LastSyncName);
+        Instruments = new KubernetesWatcherInstruments(meterFactory);
         _client = server.CreateClient();
         Watcher = new EndpointSliceWatcher(
             _client,
@@ -37,7 +40,7 @@ public sealed class WatcherHarness : IAsyncDisposable
             generations ?? new LocalListGenerationAgreement(Time),
             new StaticOptionsMonitor<ServiceDiscoveryOptions>(options),
             Microsoft.Extensions.Options.Options.Create(timing),
-            new KubernetesWatcherInstruments(meterFactory),
+            Instruments,
             Time,
             new FakeLogger<EndpointSliceWatcher>(Logs));
     }
@@ -59,6 +62,20 @@ public sealed class WatcherHarness : IAsyncDisposable
     public MetricCollector<long> Relists { get; }
 
     public MetricCollector<long> Rejected { get; }
+
+    public MetricCollector<long> DelayedLists { get; }
+
+    public MetricCollector<double> LastSync { get; }
+
+    public KubernetesWatcherInstruments Instruments { get; }
+
+    /// <summary>The <c>endpoint_watcher_last_sync_time</c> series now: service → Unix seconds.</summary>
+    public IReadOnlyDictionary<string, double> LastSyncTimes()
+    {
+        LastSync.Clear();
+        LastSync.RecordObservableInstruments();
+        return LastSync.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags["service"]!, m => m.Value, StringComparer.Ordinal);
+    }
 
     public EndpointSliceWatcher Watcher { get; }
 
@@ -138,6 +155,8 @@ public sealed class WatcherHarness : IAsyncDisposable
         Restarts.Dispose();
         Relists.Dispose();
         Rejected.Dispose();
+        DelayedLists.Dispose();
+        LastSync.Dispose();
         await _metrics.DisposeAsync();
     }
 

@@ -97,6 +97,9 @@ public sealed partial class EndpointSliceWatcher(
 
     private ServiceDiscoveryOptions Options => discoveryOptions.CurrentValue;
 
+    /// <summary>How many services the watcher holds something about (sets, versions, queued deliveries), for tests of churn; read it only while the watcher is quiet.</summary>
+    internal int RetainedServices => _held.Keys.Union(_versions.Keys).Union(_outbox.Keys).Union(_portWarned).Count();
+
     private TimeSpan WatchTimeout => Options.Kubernetes.WatchTimeout;
 
     /// <inheritdoc />
