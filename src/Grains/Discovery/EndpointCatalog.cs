@@ -41,19 +41,35 @@ public sealed partial class EndpointCatalog(
         }
     }
 
+    /// <summary>Services the catalog holds sets for (configured services without sets are not counted).</summary>
+    public int Count => _services.Count;
+
     /// <summary>
     /// Records <paramref name="update"/> for <paramref name="service"/> when it is not older than the
     /// set held, then delivers it to the service grain. Deliveries for one service are ordered; a
     /// failed delivery throws so that the source retries, and the catalog already holds the set for
-    /// the grain's next activation.
+    /// the grain's next activation. A service that is not configured and whose every source now lists
+    /// nothing is forgotten once the grain has it: <see cref="IsKnown"/> turns false again.
     /// </summary>
     public async Task<ApplyResult> PublishAsync(string service, EndpointSetUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(service);
         ArgumentNullException.ThrowIfNull(update);
 
-        var entry = _services.GetOrAdd(service, static _ => new ServiceEntry());
-        await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        ServiceEntry entry;
+        while (true)
+        {
+            entry = _services.GetOrAdd(service, static _ => new ServiceEntry());
+            await entry.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (!entry.Forgotten)
+            {
+                break;
+            }
+
+            // Forgotten while this call waited: start again on the entry that replaced it.
+            entry.Gate.Release();
+        }
+
         try
         {
             lock (entry.Sets)
@@ -73,6 +89,7 @@ public sealed partial class EndpointCatalog(
                 LogApplied(logger, service, update.Source, update.Version, update.Endpoints.Length);
             }
 
+            ForgetIfGone(service, entry);
             return result;
         }
         finally
@@ -80,6 +97,30 @@ public sealed partial class EndpointCatalog(
             entry.Gate.Release();
         }
     }
+
+    private void ForgetIfGone(string service, ServiceEntry entry)
+    {
+        if (options.CurrentValue.Services.ContainsKey(service))
+        {
+            return;
+        }
+
+        lock (entry.Sets)
+        {
+            if (entry.Sets.Values.Any(s => !s.Endpoints.IsEmpty))
+            {
+                return;
+            }
+
+            entry.Forgotten = true;
+        }
+
+        _services.TryRemove(KeyValuePair.Create(service, entry));
+        LogForgotten(logger, service);
+    }
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Service {Service} is not configured and no source lists an endpoint for it any more; forgotten")]
+    private static partial void LogForgotten(ILogger logger, string service);
 
     [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Endpoints of {Service} from {Source} at version {Version}: {Count} endpoint(s)")]
     private static partial void LogApplied(ILogger logger, string service, string source, long version, int count);
@@ -92,5 +133,8 @@ public sealed partial class EndpointCatalog(
         public SemaphoreSlim Gate { get; } = new(1, 1);
 
         public Dictionary<string, EndpointSetUpdate> Sets { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Set under the gate when the entry left the catalog; a publisher that waited for the gate starts again.</summary>
+        public bool Forgotten { get; set; }
     }
 }

@@ -16,6 +16,7 @@ namespace TradingAgents.Actors.Grains;
 internal sealed partial class InstanceGrain(
     IOptionsMonitor<ServiceDiscoveryOptions> options,
     HealthProbe probe,
+    EndpointCatalog catalog,
     DiscoveryInstruments instruments,
     TimeProvider timeProvider,
     ILogger<InstanceGrain> logger) : Grain, IInstanceGrain
@@ -42,6 +43,7 @@ internal sealed partial class InstanceGrain(
     private long _sequence;
     private string? _lastChangeReason;
     private long _breakerTransitionsSeen;
+    private DateTimeOffset? _unlistedSince;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -157,7 +159,7 @@ internal sealed partial class InstanceGrain(
 
     private async Task ProbeAsync(CancellationToken cancellationToken)
     {
-        if (_endpoint is not { } endpoint)
+        if (_endpoint is not { } endpoint || await RetireIfOrphanedAsync().ConfigureAwait(true))
         {
             return;
         }
@@ -181,6 +183,33 @@ internal sealed partial class InstanceGrain(
             LogHealthChanged(logger, _health.State == HealthState.Unhealthy ? LogLevel.Warning : LogLevel.Information, _service, _instanceId, _health.State, reason);
             await PushAsync().ConfigureAwait(true);
         }
+    }
+
+    /// <summary>
+    /// Only the service grain retires an instance, and only while it is active: an endpoint that left
+    /// while it was not (deactivated, or its silo died) would keep this grain alive, probing a dead
+    /// address, through its own probe timer. So each probe first asks this silo's catalog, which every
+    /// source feeds, whether any source still lists the endpoint; unlisted for a whole <c>cache_ttl</c>
+    /// (the period in which an active service grain re-configures its instances) means orphaned.
+    /// </summary>
+    private async Task<bool> RetireIfOrphanedAsync()
+    {
+        if (catalog.GetSets(_service).Any(set => set.Endpoints.Any(e => string.Equals(e.InstanceId, _instanceId, StringComparison.Ordinal))))
+        {
+            _unlistedSince = null;
+            return false;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        _unlistedSince ??= now;
+        if (now - _unlistedSince.Value < options.CurrentValue.CacheTtl)
+        {
+            return false;
+        }
+
+        LogOrphaned(logger, _service, _instanceId, now - _unlistedSince.Value);
+        await RetireAsync().ConfigureAwait(true);
+        return true;
     }
 
     /// <summary>
@@ -281,6 +310,9 @@ internal sealed partial class InstanceGrain(
 
     [LoggerMessage(EventId = 1500, Message = "{Service} {InstanceId}: circuit {From} -> {To} ({Reason})")]
     private static partial void LogCircuitChanged(ILogger logger, LogLevel level, string service, string instanceId, CircuitState from, CircuitState to, string reason);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Information, Message = "{Service} {InstanceId}: no source has listed this endpoint for {Unlisted}; retired (its service grain was not active when it left)")]
+    private static partial void LogOrphaned(ILogger logger, string service, string instanceId, TimeSpan unlisted);
 
     [LoggerMessage(EventId = 1501, Message = "{Service} {InstanceId}: health {State} ({Reason})")]
     private static partial void LogHealthChanged(ILogger logger, LogLevel level, string service, string instanceId, HealthState state, string reason);

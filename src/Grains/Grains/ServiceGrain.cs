@@ -174,7 +174,20 @@ internal sealed partial class ServiceGrain(
 
         _sources[update.Source] = update;
         await ReconcileInstancesAsync().ConfigureAwait(true);
+        DeactivateIfGone();
         return ApplyResult.Applied;
+    }
+
+    /// <summary>
+    /// Not configured and no source lists an endpoint any more: the catalog forgets the service, and
+    /// this activation must not outlive it (a later update or call activates it again).
+    /// </summary>
+    private void DeactivateIfGone()
+    {
+        if (_ordered.Length == 0 && !options.CurrentValue.Services.ContainsKey(Service) && _sources.Values.All(s => s.Endpoints.IsEmpty))
+        {
+            DeactivateOnIdle();
+        }
     }
 
     public ValueTask<ServiceSnapshot> GetSnapshotAsync()
