@@ -168,6 +168,7 @@ internal sealed partial class ServiceGrain(
                     PublishState();
                 }
 
+                DeactivateIfGone();
                 return ApplyResult.AlreadyCurrent;
             }
         }
