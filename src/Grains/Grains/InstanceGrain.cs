@@ -143,6 +143,7 @@ internal sealed partial class InstanceGrain(
     public ValueTask RetireAsync()
     {
         _endpoint = null;
+        instruments.ForgetInstance(_service, _instanceId);
         _probeTimer?.Dispose();
         _probeTimer = null;
         _breakerTimer?.Dispose();

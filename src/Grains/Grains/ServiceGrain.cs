@@ -187,6 +187,7 @@ internal sealed partial class ServiceGrain(
     {
         if (_ordered.Length == 0 && !options.CurrentValue.Services.ContainsKey(Service) && _sources.Values.All(s => s.Endpoints.IsEmpty))
         {
+            instruments.ForgetService(Service);
             DeactivateOnIdle();
         }
     }
@@ -374,6 +375,7 @@ internal sealed partial class ServiceGrain(
         foreach (var id in removed)
         {
             _instances.Remove(id);
+            instruments.ForgetInstance(Service, id);
         }
 
         foreach (var (id, (endpoint, sources)) in union)
