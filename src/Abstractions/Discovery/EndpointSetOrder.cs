@@ -15,4 +15,26 @@ public static class EndpointSetOrder
         var byGeneration = update.Generation.CompareTo(held.Generation);
         return byGeneration != 0 ? byGeneration : update.Version.CompareTo(held.Version);
     }
+
+    /// <summary>
+    /// True when a service whose sets are <paramref name="sets"/> is gone: no set lists an endpoint
+    /// and at least one source withdrew the service (see <see cref="EndpointSetUpdate.Withdrawn"/>).
+    /// Configured services are never gone; callers check that.
+    /// </summary>
+    public static bool IsGone(IEnumerable<EndpointSetUpdate> sets)
+    {
+        ArgumentNullException.ThrowIfNull(sets);
+        var withdrawn = false;
+        foreach (var set in sets)
+        {
+            if (!set.Endpoints.IsDefaultOrEmpty)
+            {
+                return false;
+            }
+
+            withdrawn |= set.Withdrawn;
+        }
+
+        return withdrawn;
+    }
 }

@@ -18,6 +18,11 @@ namespace TradingAgents.Actors.Discovery;
 /// that happen, so that its next set replaces the held one whatever the numbers. 0 for sources that never do.
 /// </param>
 /// <param name="Problem">Why some of the source's objects gave no endpoints (a port that matches nothing, say); null when none.</param>
+/// <param name="Withdrawn">
+/// The source no longer knows the service at all (its Kubernetes Service and slices are gone), as
+/// opposed to knowing it with no endpoints (scaled to zero). A service that is not configured and
+/// that every source withdrew or lists empty, one at least withdrawn, is forgotten.
+/// </param>
 [GenerateSerializer, Immutable, Alias("ta.EndpointSetUpdate")]
 public sealed record EndpointSetUpdate(
     [property: Id(0)] string Source,
@@ -25,4 +30,5 @@ public sealed record EndpointSetUpdate(
     [property: Id(2)] ImmutableArray<ServiceEndpoint> Endpoints,
     [property: Id(3)] DateTimeOffset SyncedAt,
     [property: Id(4)] long Generation = 0,
-    [property: Id(5)] string? Problem = null);
+    [property: Id(5)] string? Problem = null,
+    [property: Id(6)] bool Withdrawn = false);

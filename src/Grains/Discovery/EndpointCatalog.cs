@@ -48,8 +48,9 @@ public sealed partial class EndpointCatalog(
     /// Records <paramref name="update"/> for <paramref name="service"/> when it is not older than the
     /// set held, then delivers it to the service grain. Deliveries for one service are ordered; a
     /// failed delivery throws so that the source retries, and the catalog already holds the set for
-    /// the grain's next activation. A service that is not configured and whose every source now lists
-    /// nothing is forgotten once the grain has it: <see cref="IsKnown"/> turns false again.
+    /// the grain's next activation. A service that is not configured, that no source lists an
+    /// endpoint for and that a source withdrew (its Kubernetes Service was deleted) is forgotten once
+    /// the grain has the set: <see cref="IsKnown"/> turns false again. One scaled to zero stays known.
     /// </summary>
     public async Task<ApplyResult> PublishAsync(string service, EndpointSetUpdate update, CancellationToken cancellationToken = default)
     {
@@ -107,7 +108,7 @@ public sealed partial class EndpointCatalog(
 
         lock (entry.Sets)
         {
-            if (entry.Sets.Values.Any(s => !s.Endpoints.IsEmpty))
+            if (!EndpointSetOrder.IsGone(entry.Sets.Values))
             {
                 return;
             }

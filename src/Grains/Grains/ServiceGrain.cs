@@ -180,12 +180,13 @@ internal sealed partial class ServiceGrain(
     }
 
     /// <summary>
-    /// Not configured and no source lists an endpoint any more: the catalog forgets the service, and
-    /// this activation must not outlive it (a later update or call activates it again).
+    /// Not configured, no source lists an endpoint and a source withdrew the service (its Kubernetes
+    /// Service was deleted): the catalog forgets it, and this activation must not outlive it (a later
+    /// update or call activates it again). A service scaled to zero is not gone.
     /// </summary>
     private void DeactivateIfGone()
     {
-        if (_ordered.Length == 0 && !options.CurrentValue.Services.ContainsKey(Service) && _sources.Values.All(s => s.Endpoints.IsEmpty))
+        if (_ordered.Length == 0 && !options.CurrentValue.Services.ContainsKey(Service) && EndpointSetOrder.IsGone(_sources.Values))
         {
             instruments.ForgetService(Service);
             DeactivateOnIdle();

@@ -594,7 +594,7 @@ public sealed partial class EndpointSliceWatcher(
                 _held.Remove(logical);
                 _versions.Remove(kubernetesService);
                 _portWarned.Remove(logical);
-                Enqueue(logical, update, forget: true);
+                Enqueue(logical, update with { Withdrawn = true }, forget: true);
                 count++;
                 continue;
             }

@@ -268,5 +268,6 @@ public sealed class EndpointSliceWatcherRecoveryTests
         await h.Publisher.WaitUntilAsync(p => p.Received.Count > received);
         Assert.Equal(["data-service"], h.Publisher.Received.Skip(received).Select(r => r.Service).Distinct());
         Assert.Empty(h.Publisher.Current["churn-999"].Endpoints);
+        Assert.True(h.Publisher.Current["churn-999"].Withdrawn);
     }
 }
