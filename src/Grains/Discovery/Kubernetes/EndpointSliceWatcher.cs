@@ -41,9 +41,9 @@ namespace TradingAgents.Actors.Discovery.Kubernetes;
 /// <para>
 /// Recovery: a stream the server ends (its timeout, or an empty stream) is resumed from the last
 /// resourceVersion without a list; 410 Expired, as an ERROR event in a 200 stream or as an HTTP 410,
-/// and "too large resource version" lead to a new list; a list that follows another list without a
-/// watch event in between waits a jittered, capped, doubling delay first, so that a server that
-/// expires every version at once is not listed in a loop; transport errors, HTTP errors and ERROR
+/// and "too large resource version" lead to a new list; when the version of the previous list was
+/// rejected that way before a single watch event, the list waits a jittered, capped, doubling delay
+/// first, so that a server that expires every version at once is not listed in a loop; transport errors, HTTP errors and ERROR
 /// events reconnect after a jittered, capped exponential backoff, and after
 /// <see cref="EndpointSliceWatcherOptions.RelistAfterWatchFailures"/> of them in a row the watcher
 /// lists instead of resuming; a list page that does not answer within <c>list_timeout</c> is abandoned;
