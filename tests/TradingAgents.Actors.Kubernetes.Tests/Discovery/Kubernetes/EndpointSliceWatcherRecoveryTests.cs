@@ -91,8 +91,10 @@ public sealed class EndpointSliceWatcherRecoveryTests
         lists = h.ListRequests - lists;
         watches = h.WatchRequests.Count - watches;
 
-        // Delays of about 1, 2, 4, 8, 16, 30 s (each half to full): at most 8 lists in 60 s, and it keeps trying.
-        Assert.InRange(lists, 4, 8);
+        // Delays of about 1, 2, 4, 8, 16, 30 s (each half to full): at most 8 lists in 60 s (without the
+        // backoff: hundreds a second), and it keeps trying. The lower bound is loose because fake time
+        // moves on while a list's real I/O is slow on a busy machine.
+        Assert.InRange(lists, 2, 8);
         Assert.InRange(watches, lists, lists + 1);
         // Every list here follows a rejected one (the last delay may still be running).
         Assert.InRange(h.DelayedLists.GetMeasurementSnapshot().Sum(m => m.Value), lists, lists + 1);
