@@ -13,6 +13,7 @@ using TradingAgents.Actors.Discovery.Kubernetes;
 using TradingAgents.Actors.Grains;
 using TradingAgents.Actors.Hosting;
 using TradingAgents.Actors.Tests.Fakes;
+using Xunit.Abstractions;
 using TradingAgents.Actors.Tests.Infrastructure;
 using static TradingAgents.Actors.Tests.Fakes.Slices;
 
@@ -23,7 +24,7 @@ namespace TradingAgents.Actors.Tests.EndToEnd;
 /// the watcher on) against one fake API server whose history starts again lower, as after an etcd
 /// restore: the new truth must be served within 5 s, with no restart, and agreed by every silo.
 /// </summary>
-public sealed class HistoryRestartTests
+public sealed class HistoryRestartTests(ITestOutputHelper output)
 {
     private const string Service = "data-service";
 
@@ -64,6 +65,7 @@ public sealed class HistoryRestartTests
                 "the restored history to be served",
                 TimeSpan.FromSeconds(10));
             var recovery = Stopwatch.GetElapsedTime(restored);
+            output.WriteLine($"{silos} silo(s): restored history served after {recovery.TotalMilliseconds:0} ms");
             Assert.True(recovery < TimeSpan.FromSeconds(5), $"the restored history was served after {recovery}");
 
             var after = KubernetesSet(await grain.GetSnapshotAsync());

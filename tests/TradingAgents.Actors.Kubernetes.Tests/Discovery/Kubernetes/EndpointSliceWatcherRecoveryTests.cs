@@ -5,6 +5,7 @@ using System.Net;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Discovery.Kubernetes;
 using TradingAgents.Actors.Tests.Fakes;
+using Xunit.Abstractions;
 using static TradingAgents.Actors.Tests.Fakes.Slices;
 
 namespace TradingAgents.Actors.Tests.Discovery.Kubernetes;
@@ -13,7 +14,7 @@ namespace TradingAgents.Actors.Tests.Discovery.Kubernetes;
 /// The faults of issue 10, each driven through the real KubernetesClient against the fake API server,
 /// with the request log as the evidence (lists and watches per unit of fake time, time to recover).
 /// </summary>
-public sealed class EndpointSliceWatcherRecoveryTests
+public sealed class EndpointSliceWatcherRecoveryTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(200);
 
@@ -33,6 +34,7 @@ public sealed class EndpointSliceWatcherRecoveryTests
         var recovery = h.Time.GetUtcNow() - restoredAt;
 
         var after = h.Publisher.Current["data-service"];
+        output.WriteLine($"restored history published after {recovery.TotalSeconds:0.0} s of fake time");
         Assert.True(recovery <= TimeSpan.FromSeconds(5), $"recovered after {recovery}");
         Assert.True(after.Generation > before.Generation, $"generation {after.Generation} after {before.Generation}");
         Assert.Equal(11, after.Version);
@@ -90,6 +92,7 @@ public sealed class EndpointSliceWatcherRecoveryTests
         var elapsed = Stopwatch.GetElapsedTime(started);
         lists = h.ListRequests - lists;
         watches = h.WatchRequests.Count - watches;
+        output.WriteLine($"{mode}: {lists} lists and {watches} watches in 60 s of fake time ({elapsed.TotalSeconds:0.0} s real)");
 
         // Delays of about 1, 2, 4, 8, 16, 30 s (each half to full): at most 8 lists in 60 s (without the
         // backoff: hundreds a second), and it keeps trying. The lower bound is loose because fake time
@@ -133,6 +136,7 @@ public sealed class EndpointSliceWatcherRecoveryTests
         h.Server.HangLists = false;
         await h.PumpUntilAsync(() => h.Publisher.Current.ContainsKey("data-service"), Step);
         var recovered = h.Time.GetUtcNow() - start;
+        output.WriteLine($"hung list retried after {retriedAfter.TotalSeconds:0.0} s, published {recovered.TotalSeconds:0.0} s after start (fake time)");
         Assert.True(recovered <= TimeSpan.FromSeconds(5) + (4 * h.Timing.InitialBackoff) + (2 * TimeSpan.FromSeconds(5)), $"published after {recovered}");
         Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Name == "WatchFailed" && r.Message.Contains("list_timeout", StringComparison.Ordinal));
     }
@@ -168,6 +172,7 @@ public sealed class EndpointSliceWatcherRecoveryTests
         var failingSince = h.Time.GetUtcNow();
         await h.PumpUntilAsync(() => h.ListRequests == 2, Step, TimeSpan.FromSeconds(20));
         var toList = h.Time.GetUtcNow() - failingSince;
+        output.WriteLine($"listed {toList.TotalSeconds:0.0} s (fake time) after watches started failing");
         h.Server.WatchFailure = null;
         var added = h.Server.Apply(Create("data-b", "data-service", [Endpoint("10.0.0.2")]));
         await h.PumpUntilAsync(() => h.Publisher.Current["data-service"].Version >= added, Step);
