@@ -71,6 +71,7 @@ public sealed class DiscoveryInstruments
         _selections.Forget(service, instance: null);
         _selectionFailures.Forget(service, instance: null);
         _healthChecks.Forget(service, instance: null);
+        _lookups.Remove(service);
     }
 
     private static IEnumerable<Measurement<double>> ObserveCacheHitRate(SlidingRatioWindow window)
