@@ -17,4 +17,11 @@ public sealed class KubernetesDiscoveryOptions
 
     /// <summary><c>watch_timeout</c> (seconds): server-side timeout of one watch request. Default 300 s.</summary>
     public TimeSpan WatchTimeout { get; set; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>
+    /// <c>list_timeout</c> (seconds): longest wait for one page of an EndpointSlice list. A list that
+    /// does not answer in time is abandoned and retried with backoff, so that a hung API server cannot
+    /// keep the endpoints stale for the HTTP client's 100 s. Default 30 s.
+    /// </summary>
+    public TimeSpan ListTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -24,7 +24,7 @@ public static partial class ServiceDiscoveryConfigurationReader
 
     private static readonly string[] CacheKeys = ["enabled", "ttl", "max_size", "cleanup_interval"];
 
-    private static readonly string[] KubernetesKeys = ["enabled", "kubeconfig", "context", "restrict_to_configured", "watch_timeout"];
+    private static readonly string[] KubernetesKeys = ["enabled", "kubeconfig", "context", "restrict_to_configured", "watch_timeout", "list_timeout"];
 
     /// <summary>The accepted <c>monitoring:log_level</c> values (the seed's Python level names).</summary>
     public static IReadOnlyList<string> LogLevels { get; } = ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"];
@@ -143,6 +143,7 @@ public static partial class ServiceDiscoveryConfigurationReader
         options.Context = reader.String(section, "context") ?? options.Context;
         options.RestrictToConfigured = reader.Bool(section, "restrict_to_configured") ?? options.RestrictToConfigured;
         options.WatchTimeout = reader.Seconds(section, "watch_timeout") ?? options.WatchTimeout;
+        options.ListTimeout = reader.Seconds(section, "list_timeout") ?? options.ListTimeout;
     }
 
     private static string FormatSeconds(TimeSpan value) =>

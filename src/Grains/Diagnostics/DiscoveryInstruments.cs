@@ -14,9 +14,9 @@ public sealed class DiscoveryInstruments
     /// <summary>Name of the product's meter.</summary>
     public const string MeterName = "TradingAgents.Actors";
 
-    private readonly Counter<long> _selections;
-    private readonly Counter<long> _selectionFailures;
-    private readonly Counter<long> _healthChecks;
+    private readonly ForgettableCounter _selections;
+    private readonly ForgettableCounter _selectionFailures;
+    private readonly ForgettableCounter _healthChecks;
     private readonly SlidingRatioWindow _lookups;
 
     public DiscoveryInstruments(IMeterFactory meterFactory, ServiceStateBoard board, TimeProvider timeProvider)
@@ -26,9 +26,9 @@ public sealed class DiscoveryInstruments
         ArgumentNullException.ThrowIfNull(timeProvider);
         var meter = meterFactory.Create(MeterName);
         _lookups = new SlidingRatioWindow(timeProvider, SlidingRatioWindow.DefaultLength);
-        _selections = meter.CreateCounter<long>("service_selections", "{selection}", "Selections answered with an endpoint, per instance.");
-        _selectionFailures = meter.CreateCounter<long>("service_selection_failures", "{selection}", "Selections answered without an endpoint, by status.");
-        _healthChecks = meter.CreateCounter<long>("service_health_checks", "{probe}", "Active health probes, by result.");
+        _selections = new ForgettableCounter(meter, "service_selections", "{selection}", "Selections answered with an endpoint, per instance.", "detail");
+        _selectionFailures = new ForgettableCounter(meter, "service_selection_failures", "{selection}", "Selections answered without an endpoint, by status.", "status");
+        _healthChecks = new ForgettableCounter(meter, "service_health_checks", "{probe}", "Active health probes, by result.", "result");
         meter.CreateObservableGauge("service_instances_healthy", () => board.Observe(ServiceStateBoard.HealthyInstances), "{instance}",
             "Instances whose last health checks passed (or that are not probed yet).");
         meter.CreateObservableGauge("service_instances_selectable", () => board.Observe(ServiceStateBoard.SelectableInstances), "{instance}",
@@ -48,18 +48,31 @@ public sealed class DiscoveryInstruments
     /// </summary>
     public void SelectionAnswered(string service, bool fromMemory) => _lookups.Record(service, fromMemory);
 
-    public void Selected(string service, string instanceId) =>
-        _selections.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("instance", instanceId));
+    public void Selected(string service, string instanceId) => _selections.Add(service, instanceId, detail: null);
 
-    public void SelectionFailed(string service, SelectionStatus status) =>
-        _selectionFailures.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("status", status.ToString()));
+    public void SelectionFailed(string service, SelectionStatus status) => _selectionFailures.Add(service, instance: null, status.ToString());
 
     public void HealthChecked(string service, string instanceId, bool success) =>
-        _healthChecks.Add(
-            1,
-            new KeyValuePair<string, object?>("service", service),
-            new KeyValuePair<string, object?>("instance", instanceId),
-            new KeyValuePair<string, object?>("result", success ? "success" : "failure"));
+        _healthChecks.Add(service, instanceId, success ? "success" : "failure");
+
+    /// <summary>Series held by this silo's per-instance and per-service counters, for tests of churn.</summary>
+    internal int SeriesCount => _selections.Count + _selectionFailures.Count + _healthChecks.Count;
+
+    /// <summary>The instance left its service: its counter series go (their last values are in the time-series database).</summary>
+    public void ForgetInstance(string service, string instanceId)
+    {
+        _selections.Forget(service, instanceId);
+        _healthChecks.Forget(service, instanceId);
+    }
+
+    /// <summary>The service is gone (not configured, no source lists it): every series of it goes.</summary>
+    public void ForgetService(string service)
+    {
+        _selections.Forget(service, instance: null);
+        _selectionFailures.Forget(service, instance: null);
+        _healthChecks.Forget(service, instance: null);
+        _lookups.Remove(service);
+    }
 
     private static IEnumerable<Measurement<double>> ObserveCacheHitRate(SlidingRatioWindow window)
     {

@@ -51,7 +51,14 @@ public sealed class SlidingRatioWindow
         return _series.TryGetValue(key, out var series) ? series.Sum(CurrentBucket()) : default;
     }
 
-    /// <summary>Every key ever recorded, with its counts in the window (zero when it had no event lately).</summary>
+    /// <summary>Forgets <paramref name="key"/> (its service is gone), so keys do not accumulate with churn.</summary>
+    public void Remove(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        _series.TryRemove(key, out _);
+    }
+
+    /// <summary>Every key ever recorded (and not removed), with its counts in the window (zero when it had no event lately).</summary>
     public IEnumerable<KeyValuePair<string, RatioCounts>> ReadAll()
     {
         var now = CurrentBucket();

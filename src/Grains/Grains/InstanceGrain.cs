@@ -21,6 +21,7 @@ internal sealed partial class InstanceGrain(
     [PersistentState("breaker", ServiceDiscoveryHostingExtensions.BreakerStorageName)] IPersistentState<CircuitBreakerState> stored,
     IOptionsMonitor<ServiceDiscoveryOptions> options,
     HealthProbe probe,
+    EndpointCatalog catalog,
     DiscoveryInstruments instruments,
     TimeProvider timeProvider,
     ILogger<InstanceGrain> logger) : Grain, IInstanceGrain, IInstanceProbeSink
@@ -65,6 +66,7 @@ internal sealed partial class InstanceGrain(
     private RoutingView _pushedRouting;
     private StatisticsView _pushedStatistics;
     private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
+    private DateTimeOffset? _unlistedSince;
 
     // Health probes: at most one in flight, numbered so that a late result of an older one is ignored.
     private long _probeId;
@@ -204,6 +206,7 @@ internal sealed partial class InstanceGrain(
     {
         _retired = true;
         _endpoint = null;
+        instruments.ForgetInstance(_service, _instanceId);
         _tickTimer?.Dispose();
         _tickTimer = null;
         _breakerTimer?.Dispose();
@@ -268,7 +271,7 @@ internal sealed partial class InstanceGrain(
     /// </summary>
     private async Task OnTickAsync()
     {
-        if (_endpoint is not { } endpoint)
+        if (_endpoint is not { } endpoint || await RetireIfOrphanedAsync().ConfigureAwait(true))
         {
             return;
         }
@@ -307,6 +310,33 @@ internal sealed partial class InstanceGrain(
             result => sink.OnProbeCompletedAsync(probeId, result.Success, result.Latency, result.Detail).AsTask(),
             exception => LogProbeResultLost(logger, service, instanceId, exception.Message),
             _deactivating.Token);
+    }
+
+    /// <summary>
+    /// Only the service grain retires an instance, and only while it is active: an endpoint that left
+    /// while it was not (deactivated, or its silo died) would keep this grain alive, probing a dead
+    /// address, through its own probe timer. So each probe first asks this silo's catalog, which every
+    /// source feeds, whether any source still lists the endpoint; unlisted for a whole <c>cache_ttl</c>
+    /// (the period in which an active service grain re-configures its instances) means orphaned.
+    /// </summary>
+    private async Task<bool> RetireIfOrphanedAsync()
+    {
+        if (catalog.GetSets(_service).Any(set => set.Endpoints.Any(e => string.Equals(e.InstanceId, _instanceId, StringComparison.Ordinal))))
+        {
+            _unlistedSince = null;
+            return false;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        _unlistedSince ??= now;
+        if (now - _unlistedSince.Value < options.CurrentValue.CacheTtl)
+        {
+            return false;
+        }
+
+        LogOrphaned(logger, _service, _instanceId, now - _unlistedSince.Value);
+        await RetireAsync().ConfigureAwait(true);
+        return true;
     }
 
     /// <summary>
@@ -482,6 +512,9 @@ internal sealed partial class InstanceGrain(
 
     [LoggerMessage(EventId = 1500, Message = "{Service} {InstanceId}: circuit {From} -> {To} ({Reason})")]
     private static partial void LogCircuitChanged(ILogger logger, LogLevel level, string service, string instanceId, CircuitState from, CircuitState to, string reason);
+
+    [LoggerMessage(EventId = 1502, Level = LogLevel.Information, Message = "{Service} {InstanceId}: no source has listed this endpoint for {Unlisted}; retired (its service grain was not active when it left)")]
+    private static partial void LogOrphaned(ILogger logger, string service, string instanceId, TimeSpan unlisted);
 
     [LoggerMessage(EventId = 1501, Message = "{Service} {InstanceId}: health {State} ({Reason})")]
     private static partial void LogHealthChanged(ILogger logger, LogLevel level, string service, string instanceId, HealthState state, string reason);

@@ -165,12 +165,13 @@ internal sealed partial class ServiceGrain(
         EnsureRefreshTimer();
         if (_sources.TryGetValue(update.Source, out var held))
         {
-            if (update.Version < held.Version)
+            var order = EndpointSetOrder.Compare(update, held);
+            if (order < 0)
             {
                 return ApplyResult.Stale;
             }
 
-            if (update.Version == held.Version)
+            if (order == 0)
             {
                 if (update.SyncedAt > held.SyncedAt)
                 {
@@ -178,13 +179,29 @@ internal sealed partial class ServiceGrain(
                     board.Publish(BuildSnapshot());
                 }
 
+                DeactivateIfGone();
                 return ApplyResult.AlreadyCurrent;
             }
         }
 
         _sources[update.Source] = update;
         await ReconcileInstancesAsync().ConfigureAwait(true);
+        DeactivateIfGone();
         return ApplyResult.Applied;
+    }
+
+    /// <summary>
+    /// Not configured, no source lists an endpoint and a source withdrew the service (its Kubernetes
+    /// Service was deleted): the catalog forgets it, and this activation must not outlive it (a later
+    /// update or call activates it again). A service scaled to zero is not gone.
+    /// </summary>
+    private void DeactivateIfGone()
+    {
+        if (_ordered.Length == 0 && !options.CurrentValue.Services.ContainsKey(Service) && EndpointSetOrder.IsGone(_sources.Values))
+        {
+            instruments.ForgetService(Service);
+            DeactivateOnIdle();
+        }
     }
 
     public ValueTask<ServiceSnapshot> GetSnapshotAsync()
@@ -390,7 +407,7 @@ internal sealed partial class ServiceGrain(
         var now = timeProvider.GetUtcNow();
         var sources = _sources.Values
             .OrderBy(s => s.Source, StringComparer.Ordinal)
-            .Select(s => new SourceSync(s.Source, s.Version, s.Endpoints.Length, s.SyncedAt, Math.Max(0, (now - s.SyncedAt).TotalSeconds)))
+            .Select(s => new SourceSync(s.Source, s.Version, s.Endpoints.Length, s.SyncedAt, Math.Max(0, (now - s.SyncedAt).TotalSeconds), s.Generation, s.Problem))
             .ToList();
         var instances = _ordered.Select(e => ToSnapshot(e, now)).ToList();
         var algorithm = _known ? options.CurrentValue.GetAlgorithm(Service) : string.Empty;
@@ -427,6 +444,7 @@ internal sealed partial class ServiceGrain(
         foreach (var id in removed)
         {
             _instances.Remove(id);
+            instruments.ForgetInstance(Service, id);
         }
 
         foreach (var (id, (endpoint, sources)) in union)

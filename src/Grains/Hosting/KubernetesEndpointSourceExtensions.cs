@@ -35,6 +35,7 @@ public static class KubernetesEndpointSourceExtensions
         services.TryAddSingleton<KubernetesClientFactory>();
         services.TryAddSingleton<IKubernetes>(static sp => sp.GetRequiredService<KubernetesClientFactory>().Create());
         services.TryAddSingleton<IEndpointSetPublisher>(static sp => sp.GetRequiredService<EndpointCatalog>());
+        services.TryAddSingleton<IListGenerationAgreement, GrainListGenerationAgreement>();
         services.TryAddSingleton<EndpointSliceWatcher>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, KubernetesEndpointSourceLifecycle>();
         return services;

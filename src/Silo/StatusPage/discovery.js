@@ -33,10 +33,16 @@
     section.appendChild(title);
     const meta = document.createElement("div");
     meta.className = "meta";
-    const sources = snapshot.sources.map(s => `${s.source} v${s.version} (${s.endpointCount} endpoints, synced ${s.ageSeconds.toFixed(0)} s ago)`).join("; ");
+    const sources = snapshot.sources.map(s => `${s.source} ${s.generation ? `g${s.generation} ` : ""}v${s.version} (${s.endpointCount} endpoints, synced ${s.ageSeconds.toFixed(0)} s ago)`).join("; ");
     const selectable = snapshot.instances.filter(i => i.selectable).length;
     meta.textContent = `${snapshot.algorithm} · ${selectable} of ${snapshot.instances.length} selectable · ${snapshot.selectionsServed} selections · sources: ${sources || "none"}`;
     section.appendChild(meta);
+    for (const s of snapshot.sources.filter(s => s.problem)) {
+      const problem = document.createElement("div");
+      problem.className = "problem";
+      problem.textContent = `${s.source}: ${s.problem}`;
+      section.appendChild(problem);
+    }
 
     const table = document.createElement("table");
     const head = table.createTHead().insertRow();

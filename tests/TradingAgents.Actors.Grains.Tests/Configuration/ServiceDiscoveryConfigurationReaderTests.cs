@@ -45,6 +45,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
         Assert.Null(options.Kubernetes.Context);
         Assert.False(options.Kubernetes.RestrictToConfigured);
         Assert.Equal(TimeSpan.FromSeconds(300), options.Kubernetes.WatchTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Kubernetes.ListTimeout);
         Assert.Equal(TimeSpan.FromSeconds(300), options.GetTimeout("analysis-engine"));
         Assert.Equal("analysis-engine", options.GetLogicalName("analysis-engine-service"));
     }
@@ -213,7 +214,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
     [InlineData("services:\n    data-service:\n      timout: 30", "service_discovery:services:data-service:timout: unknown key; did you mean 'timeout'? (expected one of service_name, port, port_name, health_path, weight, timeout, attempt_timeout, algorithm, endpoints)")]
     [InlineData("monitoring:\n    metrics: true", "service_discovery:monitoring:metrics: unknown key (expected one of metrics_enabled, metrics_interval, log_level)")]
     [InlineData("cache:\n    size: 10", "service_discovery:cache:size: unknown key (expected one of enabled, ttl, max_size, cleanup_interval)")]
-    [InlineData("kubernetes:\n    enable: true", "service_discovery:kubernetes:enable: unknown key; did you mean 'enabled'? (expected one of enabled, kubeconfig, context, restrict_to_configured, watch_timeout)")]
+    [InlineData("kubernetes:\n    enable: true", "service_discovery:kubernetes:enable: unknown key; did you mean 'enabled'? (expected one of enabled, kubeconfig, context, restrict_to_configured, watch_timeout, list_timeout)")]
     public void Read_UnknownKey_NamesKeyAndAcceptedKeys(string body, string expected) => AssertSingleError(body, expected);
 
     [Theory]
@@ -242,6 +243,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
     [InlineData("monitoring:\n    metrics_interval: -5", "service_discovery:monitoring:metrics_interval: -5 must be greater than 0 seconds")]
     [InlineData("cache:\n    cleanup_interval: 0", "service_discovery:cache:cleanup_interval: 0 must be greater than 0 seconds")]
     [InlineData("kubernetes:\n    watch_timeout: 0", "service_discovery:kubernetes:watch_timeout: 0 must be greater than 0 seconds")]
+    [InlineData("kubernetes:\n    list_timeout: 0", "service_discovery:kubernetes:list_timeout: 0 must be greater than 0 seconds")]
     [InlineData("services:\n    data-service:\n      timeout: 0", "service_discovery:services:data-service:timeout: 0 must be greater than 0 seconds")]
     [InlineData("load_balancing:\n    health_check:\n      interval: 0\n      timeout: 0.5", "service_discovery:load_balancing:health_check:interval: 0 must be greater than 0 seconds")]
     public void Read_NonPositiveDuration_Reported(string body, string expected) => AssertSingleError(body, expected);

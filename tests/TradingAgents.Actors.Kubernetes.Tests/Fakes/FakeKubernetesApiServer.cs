@@ -51,6 +51,15 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     /// <summary>When true, new watch requests get no response at all (not even headers) until the client gives up.</summary>
     public bool HangWatches { get; set; }
 
+    /// <summary>When true, list requests get no response at all until the client gives up.</summary>
+    public bool HangLists { get; set; }
+
+    /// <summary>When true, every watch is answered as one from a compacted version (410, in the form of <see cref="ExpiryMode"/>).</summary>
+    public bool ExpireEveryWatch { get; set; }
+
+    /// <summary>When set, every watch request is answered with this status, reason and message (lists are not affected).</summary>
+    public (HttpStatusCode Status, string Reason, string Message)? WatchFailure { get; set; }
+
     /// <summary>When true, every request's connection is reset before any response (the API is down).</summary>
     public bool Down { get; set; }
 
@@ -138,6 +147,35 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             var version = ++_revision;
             Broadcast(_ => true, $"{{\"type\":\"{type}\",\"object\":{objectJson(version)}}}");
             return version;
+        }
+    }
+
+    /// <summary>
+    /// Replaces the whole state, as an etcd restore or a rebuilt cluster does: the history starts again at
+    /// <paramref name="revision"/> (lower than before) with <paramref name="slices"/> as its content, and
+    /// every watch connection is reset. A watch from a version above the new revision is then answered as
+    /// a real API server does: HTTP 504, reason Timeout, cause ResourceVersionTooLarge.
+    /// </summary>
+    public void Restore(long revision, IEnumerable<V1EndpointSlice> slices)
+    {
+        lock (_gate)
+        {
+            _objects.Clear();
+            _history.Clear();
+            _compactedBefore = 0;
+            _revision = revision;
+            foreach (var slice in slices)
+            {
+                var copy = Clone(slice);
+                copy.Metadata.ResourceVersion = (++_revision).ToString(CultureInfo.InvariantCulture);
+                _objects[KeyOf(copy)] = copy;
+                _history.Add((_revision, "ADDED", copy));
+            }
+
+            foreach (var watch in _watches)
+            {
+                watch.Context.Abort();
+            }
         }
     }
 
@@ -327,6 +365,12 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
     private async Task ListAsync(HttpContext context, FakeRequest request, Func<V1EndpointSlice, bool> filter)
     {
+        if (HangLists)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+            return;
+        }
+
         long snapshot;
         var offset = 0;
         List<V1EndpointSlice> items;
@@ -375,13 +419,24 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             return;
         }
 
+        if (WatchFailure is { } failure)
+        {
+            await WriteStatusAsync(context, failure.Status, failure.Reason, failure.Message);
+            return;
+        }
+
         var watch = new Watch(context, filter, request.AllowBookmarks);
         bool expired;
+        long tooLarge = 0;
         lock (_gate)
         {
             var from = request.ResourceVersion is { } rv && long.TryParse(rv, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-            expired = from != 0 && from < _compactedBefore;
-            if (!expired)
+            expired = ExpireEveryWatch || (from != 0 && from < _compactedBefore);
+            if (from > _revision)
+            {
+                tooLarge = _revision;
+            }
+            else if (!expired)
             {
                 if (from == 0)
                 {
@@ -402,6 +457,18 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
                 _watches.Add(watch);
                 Pulse();
             }
+        }
+
+        if (tooLarge != 0)
+        {
+            context.Response.StatusCode = (int)HttpStatusCode.GatewayTimeout;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(StatusJson(
+                HttpStatusCode.GatewayTimeout,
+                "Timeout",
+                $"Too large resource version: {request.ResourceVersion}, current: {tooLarge}",
+                new Dictionary<string, object> { ["causes"] = new[] { new Dictionary<string, object> { ["reason"] = "ResourceVersionTooLarge", ["message"] = "Too large resource version" } }, ["retryAfterSeconds"] = 1 }));
+            return;
         }
 
         if (expired && ExpiryMode == ExpiryMode.HttpStatus)
@@ -511,8 +578,9 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     }
 
     // KubernetesClient cannot serialize V1Status (its converter only reads), so the Status is written by hand.
-    private static string StatusJson(HttpStatusCode status, string reason, string message) =>
-        System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+    private static string StatusJson(HttpStatusCode status, string reason, string message, Dictionary<string, object>? details = null)
+    {
+        var body = new Dictionary<string, object>
         {
             ["kind"] = "Status",
             ["apiVersion"] = "v1",
@@ -521,7 +589,14 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             ["message"] = message,
             ["reason"] = reason,
             ["code"] = (int)status,
-        });
+        };
+        if (details is not null)
+        {
+            body["details"] = details;
+        }
+
+        return System.Text.Json.JsonSerializer.Serialize(body);
+    }
 
     private static V1EndpointSlice Clone(V1EndpointSlice slice) =>
         KubernetesJson.Deserialize<V1EndpointSlice>(KubernetesJson.Serialize(slice));

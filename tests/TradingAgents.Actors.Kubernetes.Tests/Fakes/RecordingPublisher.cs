@@ -35,6 +35,15 @@ public sealed class RecordingPublisher : IEndpointSetPublisher
         }
     }
 
+    /// <summary>Makes <paramref name="update"/> the set held for <paramref name="service"/>, as if another silo had delivered it.</summary>
+    public void Hold(string service, EndpointSetUpdate update)
+    {
+        lock (_gate)
+        {
+            _current[service] = update;
+        }
+    }
+
     /// <summary>The instance ids held for <paramref name="service"/>, sorted; empty when none.</summary>
     public IReadOnlyList<string> InstanceIds(string service)
     {
@@ -58,12 +67,12 @@ public sealed class RecordingPublisher : IEndpointSetPublisher
                     throw new InvalidOperationException("injected delivery failure");
                 }
 
-                if (_current.TryGetValue(service, out var held) && held.Version > update.Version)
+                if (_current.TryGetValue(service, out var held) && EndpointSetOrder.Compare(update, held) < 0)
                 {
                     return Task.FromResult(ApplyResult.Stale);
                 }
 
-                var result = held is not null && held.Version == update.Version ? ApplyResult.AlreadyCurrent : ApplyResult.Applied;
+                var result = held is not null && EndpointSetOrder.Compare(update, held) == 0 ? ApplyResult.AlreadyCurrent : ApplyResult.Applied;
                 _current[service] = result == ApplyResult.Applied ? update : held! with { SyncedAt = update.SyncedAt };
                 return Task.FromResult(result);
             }

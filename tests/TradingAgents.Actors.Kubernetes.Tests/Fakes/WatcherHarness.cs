@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TradingAgents.Actors.Configuration;
+using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Discovery.Kubernetes;
 
 namespace TradingAgents.Actors.Tests.Fakes;
@@ -19,7 +20,7 @@ public sealed class WatcherHarness : IAsyncDisposable
     private readonly ServiceProvider _metrics;
     private readonly k8s.IKubernetes _client;
 
-    private WatcherHarness(FakeKubernetesApiServer server, ServiceDiscoveryOptions options, EndpointSliceWatcherOptions timing)
+    private WatcherHarness(FakeKubernetesApiServer server, ServiceDiscoveryOptions options, EndpointSliceWatcherOptions timing, IListGenerationAgreement? generations)
     {
         Server = server;
         Options = options;
@@ -29,13 +30,17 @@ public sealed class WatcherHarness : IAsyncDisposable
         Restarts = new MetricCollector<long>(meterFactory, KubernetesWatcherInstruments.MeterName, KubernetesWatcherInstruments.RestartsName);
         Relists = new MetricCollector<long>(meterFactory, KubernetesWatcherInstruments.MeterName, KubernetesWatcherInstruments.RelistsName);
         Rejected = new MetricCollector<long>(meterFactory, KubernetesWatcherInstruments.MeterName, KubernetesWatcherInstruments.RejectedObjectsName);
+        DelayedLists = new MetricCollector<long>(meterFactory, KubernetesWatcherInstruments.MeterName, KubernetesWatcherInstruments.DelayedListsName);
+        LastSync = new MetricCollector<double>(meterFactory, KubernetesWatcherInstruments.MeterName, KubernetesWatcherInstruments.LastSyncName);
+        Instruments = new KubernetesWatcherInstruments(meterFactory);
         _client = server.CreateClient();
         Watcher = new EndpointSliceWatcher(
             _client,
             Publisher,
+            generations ?? new LocalListGenerationAgreement(Time),
             new StaticOptionsMonitor<ServiceDiscoveryOptions>(options),
             Microsoft.Extensions.Options.Options.Create(timing),
-            new KubernetesWatcherInstruments(meterFactory),
+            Instruments,
             Time,
             new FakeLogger<EndpointSliceWatcher>(Logs));
     }
@@ -58,6 +63,20 @@ public sealed class WatcherHarness : IAsyncDisposable
 
     public MetricCollector<long> Rejected { get; }
 
+    public MetricCollector<long> DelayedLists { get; }
+
+    public MetricCollector<double> LastSync { get; }
+
+    public KubernetesWatcherInstruments Instruments { get; }
+
+    /// <summary>The <c>endpoint_watcher_last_sync_time</c> series now: service → Unix seconds.</summary>
+    public IReadOnlyDictionary<string, double> LastSyncTimes()
+    {
+        LastSync.Clear();
+        LastSync.RecordObservableInstruments();
+        return LastSync.GetMeasurementSnapshot().ToDictionary(m => (string)m.Tags["service"]!, m => m.Value, StringComparer.Ordinal);
+    }
+
     public EndpointSliceWatcher Watcher { get; }
 
     /// <summary>Lists so far.</summary>
@@ -70,17 +89,22 @@ public sealed class WatcherHarness : IAsyncDisposable
     public static async Task<WatcherHarness> CreateAsync(
         Action<FakeKubernetesApiServer>? seed = null,
         Action<ServiceDiscoveryOptions>? configure = null,
-        Action<EndpointSliceWatcherOptions>? timing = null)
+        Action<EndpointSliceWatcherOptions>? timing = null,
+        IListGenerationAgreement? generations = null)
     {
         var server = await FakeKubernetesApiServer.StartAsync();
         seed?.Invoke(server);
         var options = new ServiceDiscoveryOptions { Namespace = Slices.Namespace };
         options.Kubernetes.Enabled = true;
+
+        // Tests pump fake time in steps up to the 30 s backoff cap while a list is in flight over real
+        // I/O; the list bound is tested on its own, with small steps.
+        options.Kubernetes.ListTimeout = TimeSpan.FromHours(1);
         configure?.Invoke(options);
         var random = new Random(1234);
         var watcherOptions = new EndpointSliceWatcherOptions { Randomizer = random.NextDouble };
         timing?.Invoke(watcherOptions);
-        return new WatcherHarness(server, options, watcherOptions);
+        return new WatcherHarness(server, options, watcherOptions, generations);
     }
 
     /// <summary>Starts the watcher and waits until its first watch is streaming.</summary>
@@ -131,6 +155,8 @@ public sealed class WatcherHarness : IAsyncDisposable
         Restarts.Dispose();
         Relists.Dispose();
         Rejected.Dispose();
+        DelayedLists.Dispose();
+        LastSync.Dispose();
         await _metrics.DisposeAsync();
     }
 

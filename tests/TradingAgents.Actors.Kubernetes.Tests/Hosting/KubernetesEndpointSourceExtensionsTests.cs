@@ -45,6 +45,7 @@ public sealed class KubernetesEndpointSourceExtensionsTests
         services.AddSingleton(server.CreateClient());
         services.AddSingleton<IOptionsMonitor<ServiceDiscoveryOptions>>(new StaticOptionsMonitor<ServiceDiscoveryOptions>(options));
         services.AddSingleton<IEndpointSetPublisher>(publisher);
+        services.AddSingleton<IListGenerationAgreement>(new LocalListGenerationAgreement(TimeProvider.System));
         services.AddKubernetesEndpointSource();
         await using var provider = services.BuildServiceProvider();
 

@@ -145,26 +145,54 @@ internal static class EndpointSliceMapper
     }
 
     /// <summary>
-    /// The slice port to use: the configured number when there is one, else the configured name; a
-    /// slice with one unnamed port (a Service with a single unnamed port) uses that port.
+    /// The slice port to use. An EndpointSlice lists the Service's ports by the Service port's name with
+    /// the target port's number (Service port 80 → targetPort 8080 gives <c>http</c>/8080), so the name is
+    /// what both sides share: the port named <see cref="ServiceOptions.PortName"/> first, then the port
+    /// numbered <see cref="ServiceOptions.Port"/>, then the only port of a slice with a single unnamed one.
     /// </summary>
-    private static int? FindPort(V1EndpointSlice slice, ServiceOptions service)
+    public static int? FindPort(V1EndpointSlice slice, ServiceOptions service)
     {
         var ports = slice.Ports ?? [];
         foreach (var port in ports)
         {
-            if (port?.Port is not { } number)
-            {
-                continue;
-            }
-
-            if (service.Port is { } wanted ? number == wanted : string.Equals(port.Name, service.PortName, StringComparison.Ordinal))
+            if (port?.Port is { } number && string.Equals(port.Name, service.PortName, StringComparison.Ordinal))
             {
                 return number;
             }
         }
 
-        return service.Port is null && ports.Count == 1 && string.IsNullOrEmpty(ports[0]?.Name) ? ports[0]?.Port : null;
+        foreach (var port in ports)
+        {
+            if (port?.Port is { } number && service.Port == number)
+            {
+                return number;
+            }
+        }
+
+        return ports.Count == 1 && string.IsNullOrEmpty(ports[0]?.Name) ? ports[0]?.Port : null;
+    }
+
+    /// <summary>
+    /// Why some of <paramref name="slices"/> give no endpoints because no port matches
+    /// (<see cref="FindPort"/>); null when every IP slice has a usable port.
+    /// </summary>
+    public static string? DescribePortMismatch(IReadOnlyCollection<V1EndpointSlice> slices, ServiceOptions service)
+    {
+        ArgumentNullException.ThrowIfNull(slices);
+        ArgumentNullException.ThrowIfNull(service);
+        var unmatched = slices.Where(s => s.AddressType != Fqdn && FindPort(s, service) is null).ToList();
+        if (unmatched.Count == 0)
+        {
+            return null;
+        }
+
+        var offered = unmatched
+            .SelectMany(s => s.Ports ?? [])
+            .Select(p => $"{(string.IsNullOrEmpty(p?.Name) ? "(unnamed)" : p.Name)}/{p?.Port}")
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        var wanted = service.Port is { } number ? $"named '{service.PortName}' or numbered {number}" : $"named '{service.PortName}'";
+        return $"{unmatched.Count} of {slices.Count} EndpointSlice(s) have no port {wanted} (they offer {string.Join(", ", offered)}); their endpoints are not used";
     }
 
     /// <summary>Reads conditions with the API's documented meaning of absent values.</summary>

@@ -53,5 +53,26 @@ public sealed partial class EndpointSliceWatcher
 
         [LoggerMessage(1215, LogLevel.Debug, "Ignored Kubernetes service '{KubernetesService}': not configured and restrict_to_configured is set, or its name belongs to another configured service", EventName = "Ignored")]
         public static partial void Ignored(ILogger logger, string kubernetesService);
+
+        [LoggerMessage(1216, LogLevel.Warning, "EndpointSlice watch event at resourceVersion {Version} after {Highest}: the API server's versions went back (etcd restore or rebuilt cluster); listing again", EventName = "VersionsWentBack")]
+        public static partial void VersionsWentBack(ILogger logger, long version, long highest);
+
+        [LoggerMessage(1217, LogLevel.Warning, "EndpointSlice list generation {Before} -> {After}: resourceVersions went back from {Highest} to {Listed}; the list replaces the endpoints the grains hold", EventName = "GenerationChanged")]
+        public static partial void GenerationChanged(ILogger logger, long before, long after, long? highest, long listed);
+
+        [LoggerMessage(1218, LogLevel.Warning, "The API server has not reached resourceVersion {ResourceVersion} ({Message}); listing again", EventName = "VersionAhead")]
+        public static partial void VersionAhead(ILogger logger, string? resourceVersion, string message);
+
+        [LoggerMessage(1219, LogLevel.Warning, "{Failures} watches in a row from resourceVersion {ResourceVersion} failed; listing again instead of resuming", EventName = "RelistAfterWatchFailures")]
+        public static partial void RelistAfterWatchFailures(ILogger logger, int failures, string? resourceVersion);
+
+        [LoggerMessage(1220, LogLevel.Warning, "The version of {Lists} list(s) in a row was rejected (expired or too large) before any watch event; listing again in {Delay}", EventName = "RelistDelayed")]
+        public static partial void RelistDelayed(ILogger logger, int lists, TimeSpan delay);
+
+        [LoggerMessage(1221, LogLevel.Warning, "Service {Service}: {Problem}", EventName = "PortMismatch")]
+        public static partial void PortMismatch(ILogger logger, string service, string problem);
+
+        [LoggerMessage(1222, LogLevel.Debug, "The endpoints of {Service} at generation {Generation} version {Version} were not newer than the set held; its sync time is not moved", EventName = "StaleSet")]
+        public static partial void StaleSet(ILogger logger, string service, long generation, long version);
     }
 }

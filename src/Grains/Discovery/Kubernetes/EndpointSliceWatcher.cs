@@ -31,17 +31,35 @@ namespace TradingAgents.Actors.Discovery.Kubernetes;
 /// connection per silo on the API server, which is small for a handful of gateways.
 /// </para>
 /// <para>
+/// That order holds only within one history of the API server: after an etcd restore or a rebuilt
+/// cluster, versions start again lower. Each set therefore also carries a list generation, which orders
+/// before the version. A watcher that sees a version below one it saw before (a list, or an event) knows
+/// the history changed; it lists, and the fleet agrees on a higher generation for that list
+/// (<see cref="ListGenerationRule"/>), so the list replaces what the grains hold whatever its numbers,
+/// while a silo that has not noticed yet still sends the old generation and is ignored.
+/// </para>
+/// <para>
 /// Recovery: a stream the server ends (its timeout, or an empty stream) is resumed from the last
 /// resourceVersion without a list; 410 Expired, as an ERROR event in a 200 stream or as an HTTP 410,
-/// leads to a new list; transport errors, HTTP errors and ERROR events reconnect after a jittered,
-/// capped exponential backoff; a watch silent for longer than the server-side timeout plus
+/// and "too large resource version" lead to a new list; when the version of the previous list was
+/// rejected that way before a single watch event, the list waits a jittered, capped, doubling delay
+/// first, so that a server that expires every version at once is not listed in a loop; transport errors, HTTP errors and ERROR
+/// events reconnect after a jittered, capped exponential backoff, and after
+/// <see cref="EndpointSliceWatcherOptions.RelistAfterWatchFailures"/> of them in a row the watcher
+/// lists instead of resuming; a list page that does not answer within <c>list_timeout</c> is abandoned;
+/// a watch silent for longer than the server-side timeout plus
 /// <see cref="EndpointSliceWatcherOptions.WatchdogMargin"/> is cancelled by a watchdog. Errors never
 /// publish an empty set: the grains keep the last sets, and only their sync time stops moving.
+/// </para>
+/// <para>
+/// A service whose last slice is gone and that is not configured is published empty once and then
+/// forgotten (nothing about it is held or re-sent), so churn does not grow the watcher or keep grains alive.
 /// </para>
 /// </remarks>
 public sealed partial class EndpointSliceWatcher(
     IKubernetes client,
     IEndpointSetPublisher publisher,
+    IListGenerationAgreement generations,
     IOptionsMonitor<ServiceDiscoveryOptions> discoveryOptions,
     IOptions<EndpointSliceWatcherOptions> watcherOptions,
     KubernetesWatcherInstruments instruments,
@@ -63,14 +81,24 @@ public sealed partial class EndpointSliceWatcher(
     private bool _progress;
     private bool _delayNextSession;
     private int _failures;
+    private int _watchFailures;
+    private bool _listedSinceEvent;
+    private int _rejectedRightAfterList;
+    private bool _watching;
+    private long _generation;
+    private long? _highestSeen;
+    private readonly HashSet<string> _portWarned = new(StringComparer.Ordinal);
     private DateTimeOffset? _lastSyncedAt;
 
     // Delivery: the newest set per service waits in the outbox; a single pump delivers, coalescing bursts.
-    private readonly ConcurrentDictionary<string, EndpointSetUpdate> _outbox = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Outgoing> _outbox = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _queued = new(StringComparer.Ordinal);
     private readonly Channel<string> _dirty = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
     private ServiceDiscoveryOptions Options => discoveryOptions.CurrentValue;
+
+    /// <summary>How many services the watcher holds something about (sets, versions, queued deliveries), for tests of churn; read it only while the watcher is quiet.</summary>
+    internal int RetainedServices => _held.Keys.Union(_versions.Keys).Union(_outbox.Keys).Union(_portWarned).Count();
 
     private TimeSpan WatchTimeout => Options.Kubernetes.WatchTimeout;
 
@@ -134,14 +162,26 @@ public sealed partial class EndpointSliceWatcher(
         {
             if (_needsList)
             {
+                await DelayRepeatedListAsync(cancellationToken).ConfigureAwait(false);
                 await ListAsync(cancellationToken).ConfigureAwait(false);
             }
 
+            _watching = true;
             await WatchAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.Gone)
         {
             OnExpired();
+        }
+        catch (Exception e) when (_watching && IsVersionTooLarge(e))
+        {
+            OnVersionAhead(e);
+        }
+        catch (VersionsWentBackException e)
+        {
+            instruments.Restarted("version_went_back");
+            Log.VersionsWentBack(logger, e.Version, e.Highest);
+            _needsList = true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -153,6 +193,33 @@ public sealed partial class EndpointSliceWatcher(
 
             _delayNextSession = true;
         }
+        finally
+        {
+            _watching = false;
+        }
+    }
+
+    /// <summary>
+    /// A list's version rejected (expired, too large) before a single watch event means the server
+    /// rejects every version it hands out: wait a jittered delay that doubles up to
+    /// <see cref="EndpointSliceWatcherOptions.MaxBackoff"/> before listing again. A list after a watch
+    /// that delivered events is never delayed.
+    /// </summary>
+    private async Task DelayRepeatedListAsync(CancellationToken cancellationToken)
+    {
+        if (_rejectedRightAfterList == 0)
+        {
+            return;
+        }
+
+        var exponent = Math.Min(_rejectedRightAfterList - 1, 30);
+        var ceiling = Math.Min(_timing.InitialBackoff.TotalMilliseconds * Math.Pow(2, exponent), _timing.MaxBackoff.TotalMilliseconds);
+
+        // Half to full of the ceiling: never zero, so a loop can never spin, and spread across silos.
+        var delay = TimeSpan.FromMilliseconds(ceiling * (0.5 + (0.5 * _timing.Randomizer())));
+        instruments.ListDelayed();
+        Log.RelistDelayed(logger, _rejectedRightAfterList, delay);
+        await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ListAsync(CancellationToken cancellationToken)
@@ -162,13 +229,25 @@ public sealed partial class EndpointSliceWatcher(
         var items = new List<V1EndpointSlice>();
         string? listVersion = null;
         string? continueToken = null;
+        var listTimeout = Options.Kubernetes.ListTimeout;
         do
         {
-            var page = await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(
-                @namespace,
-                continueParameter: continueToken,
-                limit: _timing.ListPageSize,
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+            // KubernetesClient waits 100 s for a list (the HTTP client's default); bound each page ourselves.
+            using var timeout = new CancellationTokenSource(listTimeout, timeProvider);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            V1EndpointSliceList page;
+            try
+            {
+                page = await client.DiscoveryV1.ListNamespacedEndpointSliceAsync(
+                    @namespace,
+                    continueParameter: continueToken,
+                    limit: _timing.ListPageSize,
+                    cancellationToken: linked.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw new ListTimeoutException(listTimeout, e);
+            }
 
             // Later pages belong to the first page's snapshot; its resourceVersion is the list's.
             listVersion ??= page.Metadata?.ResourceVersion;
@@ -182,6 +261,23 @@ public sealed partial class EndpointSliceWatcher(
             throw new InvalidDataException($"The EndpointSlice list has resourceVersion '{listVersion}', which is not a non-negative integer.");
         }
 
+        // Lists are consistent reads: a lower version than this watcher saw before proves that the API
+        // server's history changed (etcd restore, rebuilt cluster), and the fleet moves to a new generation.
+        var wentBack = _highestSeen is { } seen && version < seen;
+        var generation = await generations.AgreeAsync(@namespace, _generation, wentBack, cancellationToken).ConfigureAwait(false);
+        if (generation != _generation)
+        {
+            Log.GenerationChanged(logger, _generation, generation, _highestSeen, version);
+            instruments.GenerationChanged();
+            _generation = generation;
+            _highestSeen = version;
+            _versions.Clear();
+        }
+        else
+        {
+            _highestSeen = Math.Max(_highestSeen ?? 0, version);
+        }
+
         var valid = new List<V1EndpointSlice>(items.Count);
         foreach (var item in items)
         {
@@ -189,6 +285,7 @@ public sealed partial class EndpointSliceWatcher(
             {
                 item.Metadata.NamespaceProperty ??= @namespace;
                 valid.Add(item);
+                CountPortMismatch(item);
             }
         }
 
@@ -207,6 +304,8 @@ public sealed partial class EndpointSliceWatcher(
         var published = Produce(affected, now);
         _resumeVersion = listVersion;
         _needsList = false;
+        _watchFailures = 0;
+        _listedSinceEvent = true;
         MarkProgress(now);
         if (_listedOnce)
         {
@@ -222,6 +321,7 @@ public sealed partial class EndpointSliceWatcher(
         var @namespace = Options.Namespace;
         var silenceLimit = WatchTimeout + _timing.WatchdogMargin;
         var expired = false;
+        Exception? tooLarge = null;
         Exception? errorEvent = null;
         var events = 0;
         var watchdogFired = 0;
@@ -250,6 +350,9 @@ public sealed partial class EndpointSliceWatcher(
             {
                 case KubernetesException { Status.Code: 410 } or KubernetesException { Status.Reason: "Expired" or "Gone" }:
                     expired = true;
+                    break;
+                case KubernetesException when IsVersionTooLarge(error):
+                    tooLarge = error;
                     break;
                 case JsonException:
                     instruments.Rejected("malformed_line");
@@ -304,6 +407,10 @@ public sealed partial class EndpointSliceWatcher(
         {
             OnExpired();
         }
+        else if (tooLarge is not null)
+        {
+            OnVersionAhead(tooLarge);
+        }
         else if (errorEvent is not null)
         {
             throw new WatchErrorEventException(errorEvent);
@@ -326,7 +433,17 @@ public sealed partial class EndpointSliceWatcher(
             return;
         }
 
+        if (_highestSeen is { } highest && version < highest)
+        {
+            // Within one history every event is newer than everything before it.
+            throw new VersionsWentBackException(version, highest);
+        }
+
+        _highestSeen = version;
         _resumeVersion = resourceVersion;
+        _watchFailures = 0;
+        _listedSinceEvent = false;
+        _rejectedRightAfterList = 0;
         var now = timeProvider.GetUtcNow();
         MarkProgress(now);
 
@@ -336,6 +453,7 @@ public sealed partial class EndpointSliceWatcher(
         {
             case WatchEventType.Added or WatchEventType.Modified when Reject(slice) is null:
                 slice.Metadata.NamespaceProperty ??= Options.Namespace;
+                CountPortMismatch(slice);
                 affected = _store.Upsert(slice);
                 break;
             case WatchEventType.Added or WatchEventType.Modified or WatchEventType.Deleted when !string.IsNullOrEmpty(name):
@@ -357,7 +475,24 @@ public sealed partial class EndpointSliceWatcher(
     {
         instruments.Restarted("expired");
         Log.Expired(logger, _resumeVersion);
+        OnVersionRejected();
+    }
+
+    /// <summary>The server has not reached the version the watch asked for: its history is shorter than ours, so list.</summary>
+    private void OnVersionAhead(Exception error)
+    {
+        instruments.Restarted("too_large_version");
+        Log.VersionAhead(logger, _resumeVersion, error.Message);
+        OnVersionRejected();
+    }
+
+    private void OnVersionRejected()
+    {
         _needsList = true;
+        if (_listedSinceEvent)
+        {
+            _rejectedRightAfterList++;
+        }
     }
 
     private void OnFailure(Exception error)
@@ -375,6 +510,13 @@ public sealed partial class EndpointSliceWatcher(
         }
 
         _failures++;
+        if (_watching && !_needsList && ++_watchFailures >= _timing.RelistAfterWatchFailures)
+        {
+            // Resuming from the held version keeps failing; a list needs no version at all.
+            Log.RelistAfterWatchFailures(logger, _watchFailures, _resumeVersion);
+            _needsList = true;
+            _watchFailures = 0;
+        }
     }
 
     private void MarkProgress(DateTimeOffset now)
@@ -400,6 +542,18 @@ public sealed partial class EndpointSliceWatcher(
         return rejection;
     }
 
+    /// <summary>Counts a valid slice whose ports do not include the one its service uses (it gives no endpoints).</summary>
+    private void CountPortMismatch(V1EndpointSlice slice)
+    {
+        var options = Options;
+        if (EndpointSliceMapper.GetServiceName(slice) is { } kubernetesService
+            && ResolveLogicalName(options, kubernetesService) is { } logical
+            && EndpointSliceMapper.DescribePortMismatch([slice], options.GetService(logical)) is not null)
+        {
+            instruments.Rejected("port_not_found");
+        }
+    }
+
     private void CountRejection(SliceRejection rejection)
     {
         instruments.Rejected(rejection.Reason);
@@ -420,8 +574,31 @@ public sealed partial class EndpointSliceWatcher(
                 continue;
             }
 
-            var endpoints = EndpointSliceMapper.Map(_store.GetSlices(kubernetesService), options.GetService(logical));
-            var update = new EndpointSetUpdate(SourceName, _versions.GetValueOrDefault(kubernetesService), endpoints, now);
+            var slices = _store.GetSlices(kubernetesService);
+            var service = options.GetService(logical);
+            var endpoints = EndpointSliceMapper.Map(slices, service);
+            var problem = EndpointSliceMapper.DescribePortMismatch(slices, service);
+            if (problem is null)
+            {
+                _portWarned.Remove(logical);
+            }
+            else if (_portWarned.Add(logical))
+            {
+                Log.PortMismatch(logger, logical, problem);
+            }
+
+            var update = new EndpointSetUpdate(SourceName, _versions.GetValueOrDefault(kubernetesService), endpoints, now, _generation, problem);
+            if (slices.Count == 0 && !options.Services.ContainsKey(logical))
+            {
+                // Gone and not configured: publish the empty set once, then hold nothing about it.
+                _held.Remove(logical);
+                _versions.Remove(kubernetesService);
+                _portWarned.Remove(logical);
+                Enqueue(logical, update with { Withdrawn = true }, forget: true);
+                count++;
+                continue;
+            }
+
             _held[logical] = update;
             Enqueue(logical, update);
             count++;
@@ -465,9 +642,9 @@ public sealed partial class EndpointSliceWatcher(
         return options.Kubernetes.RestrictToConfigured && !options.Services.ContainsKey(logical) ? null : logical;
     }
 
-    private void Enqueue(string service, EndpointSetUpdate update)
+    private void Enqueue(string service, EndpointSetUpdate update, bool forget = false)
     {
-        _outbox[service] = update;
+        _outbox[service] = new Outgoing(update, forget);
         if (_queued.TryAdd(service, true))
         {
             _dirty.Writer.TryWrite(service);
@@ -481,15 +658,30 @@ public sealed partial class EndpointSliceWatcher(
             await foreach (var service in _dirty.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 _queued.TryRemove(service, out _);
-                if (!_outbox.TryGetValue(service, out var update))
+                if (!_outbox.TryGetValue(service, out var item))
                 {
                     continue;
                 }
 
+                var update = item.Update;
                 try
                 {
-                    await publisher.PublishAsync(service, update, cancellationToken).ConfigureAwait(false);
-                    instruments.Synced(service, update.SyncedAt);
+                    var result = await publisher.PublishAsync(service, update, cancellationToken).ConfigureAwait(false);
+                    if (item.Forget)
+                    {
+                        // Only if nothing newer was queued meanwhile; the service's series goes with it.
+                        _outbox.TryRemove(KeyValuePair.Create(service, item));
+                        instruments.Forget(service);
+                    }
+                    else if (result == ApplyResult.Stale)
+                    {
+                        // The catalog or grain holds a newer set: this one confirmed nothing.
+                        Log.StaleSet(logger, service, update.Generation, update.Version);
+                    }
+                    else
+                    {
+                        instruments.Synced(service, update.SyncedAt);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -524,6 +716,7 @@ public sealed partial class EndpointSliceWatcher(
     {
         HttpOperationException { Response.StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } => "unauthorized",
         HttpOperationException => "http_status",
+        ListTimeoutException => "list_timeout",
         WatchErrorEventException => "error_event",
         JsonException => "malformed_line",
         HttpRequestException or IOException or System.Net.Sockets.SocketException or OperationCanceledException => "transport",
@@ -542,6 +735,38 @@ public sealed partial class EndpointSliceWatcher(
 
         return false;
     }
+
+    /// <summary>
+    /// "Too large resource version": the server has not reached the version asked for (its history is
+    /// shorter than the watcher's). A real API server answers it with 504 and reason Timeout, with a cause
+    /// <c>ResourceVersionTooLarge</c>; as an HTTP status or as an ERROR event.
+    /// </summary>
+    private static bool IsVersionTooLarge(Exception error) => error switch
+    {
+        KubernetesException { Status: { } status } =>
+            status.Details?.Causes?.Any(c => c.Reason == "ResourceVersionTooLarge") == true
+            || (status.Code == 504 && status.Message?.Contains("Too large resource version", StringComparison.OrdinalIgnoreCase) == true),
+        HttpOperationException { Response: { StatusCode: HttpStatusCode.GatewayTimeout } response } =>
+            response.Content?.Contains("ResourceVersionTooLarge", StringComparison.Ordinal) == true
+            || response.Content?.Contains("Too large resource version", StringComparison.OrdinalIgnoreCase) == true,
+        _ => false,
+    };
+
+    /// <summary>The newest set queued for a service, and whether the service is forgotten once it is delivered.</summary>
+    private sealed record Outgoing(EndpointSetUpdate Update, bool Forget);
+
+    /// <summary>A watch event older than a version seen before: the API server's history changed.</summary>
+    private sealed class VersionsWentBackException(long version, long highest)
+        : Exception($"Watch event at resourceVersion {version} after {highest}.")
+    {
+        public long Version { get; } = version;
+
+        public long Highest { get; } = highest;
+    }
+
+    /// <summary>A list page did not answer within <c>list_timeout</c>.</summary>
+    private sealed class ListTimeoutException(TimeSpan timeout, Exception inner)
+        : TimeoutException($"The EndpointSlice list did not answer within {timeout.TotalSeconds:0.###} s (list_timeout).", inner);
 
     /// <summary>Thrown to make the retry strategy wait once after a session that made progress failed.</summary>
     private sealed class ReconnectDelayException() : Exception("Reconnecting after a failed session.");

@@ -14,10 +14,13 @@ public sealed class EndpointSliceWatcherOptions
     /// </summary>
     public TimeSpan WatchdogMargin { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>First reconnect delay after a failure (jittered, doubled per further failure). Default 1 s.</summary>
+    /// <summary>
+    /// First reconnect delay after a failure (jittered, doubled per further failure), and first delay of
+    /// a list that follows a list without a watch event in between. Default 1 s.
+    /// </summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Cap of the reconnect delay. Default 30 s.</summary>
+    /// <summary>Cap of the reconnect delay and of the delay between lists. Default 30 s.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Delay before a set whose delivery to the grains failed is delivered again. Default 1 s.</summary>
@@ -28,6 +31,13 @@ public sealed class EndpointSliceWatcherOptions
     /// confirm every service, but re-sending each set on each of them would be chatty. Default 5 s.
     /// </summary>
     public TimeSpan SyncRefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Watches in a row that fail (other than 410) before the watcher lists instead of resuming from the
+    /// held version: a server that keeps rejecting a version (a real one answers "too large resource
+    /// version" with 504) would otherwise be asked for it forever. Default 3.
+    /// </summary>
+    public int RelistAfterWatchFailures { get; set; } = 3;
 
     /// <summary>Page size of list calls. Default 500.</summary>
     public int ListPageSize { get; set; } = 500;

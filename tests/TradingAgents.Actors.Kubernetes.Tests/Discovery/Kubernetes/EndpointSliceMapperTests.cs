@@ -81,6 +81,29 @@ public sealed class EndpointSliceMapperTests
     }
 
     [Fact]
+    public void Map_NamedPortAndOtherNumberConfigured_TheNameWins()
+    {
+        // A Service port 8003 named http with targetPort 8080: the slice carries http/8080.
+        var slice = Create("a", "svc", [Endpoint("10.0.0.1")], portName: "http", port: 8080);
+        slice.Ports.Add(new Discoveryv1EndpointPort { Name = "metrics", Port = 8003 });
+
+        Assert.Equal(8080, Assert.Single(EndpointSliceMapper.Map([slice], new ServiceOptions { Port = 8003 })).Port);
+        Assert.Null(EndpointSliceMapper.DescribePortMismatch([slice], new ServiceOptions { Port = 8003 }));
+    }
+
+    [Fact]
+    public void DescribePortMismatch_NoPortMatches_SaysWhatWasWantedAndOffered()
+    {
+        var good = Create("a", "svc", [Endpoint("10.0.0.1")]);
+        var bad = Create("b", "svc", [Endpoint("10.0.0.2")], portName: "grpc", port: 9090);
+
+        Assert.Equal(
+            "1 of 2 EndpointSlice(s) have no port named 'http' (they offer grpc/9090); their endpoints are not used",
+            EndpointSliceMapper.DescribePortMismatch([good, bad], Defaults));
+        Assert.Equal(["10.0.0.1:8080"], EndpointSliceMapper.Map([good, bad], Defaults).Select(e => e.InstanceId));
+    }
+
+    [Fact]
     public void Map_SingleUnnamedPort_IsUsedWhenNoNameMatches()
     {
         var slice = Create("a", "svc", [Endpoint("10.0.0.1")], portName: null, port: 7000);
