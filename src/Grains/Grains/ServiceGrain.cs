@@ -119,7 +119,8 @@ internal sealed partial class ServiceGrain(
 
         // A half-open instance only recovers if it gets its trial calls, so they go first, leased from
         // the instance grain to stay within the fleet-wide limit.
-        foreach (var trial in table.TrialOnly)
+        var inspect = request?.Inspect == true;
+        foreach (var trial in inspect ? [] : table.TrialOnly)
         {
             if (IsExcluded(excluded, trial.InstanceId))
             {
@@ -152,7 +153,7 @@ internal sealed partial class ServiceGrain(
         var filter = new SelectFilter(excluded, null);
         if (RoutePicker.PickOrdinary(table, policy, ref filter) is { } picked)
         {
-            return Select(picked.Instance, picked.Instance.BreakerGeneration, 0);
+            return inspect ? Selection.Of(ToSelected(picked.Instance, picked.Instance.BreakerGeneration, 0)) : Select(picked.Instance, picked.Instance.BreakerGeneration, 0);
         }
 
         return Fail(SelectionStatus.NoneSelectable, table.DescribeNoneSelectable(e => IsExcluded(excluded, e.InstanceId) ? "already tried" : null));
@@ -292,9 +293,11 @@ internal sealed partial class ServiceGrain(
 
         _selectionsServed++;
         instruments.Selected(Service, instance.InstanceId);
-        return Selection.Of(new SelectedEndpoint(Service, instance.InstanceId, instance.Host, instance.Port, instance.Zone, instance.NodeName,
-            IsTrial: leaseId != 0, generation, leaseId));
+        return Selection.Of(ToSelected(instance, generation, leaseId));
     }
+
+    private SelectedEndpoint ToSelected(RoutingInstance instance, long generation, long leaseId) =>
+        new(Service, instance.InstanceId, instance.Host, instance.Port, instance.Zone, instance.NodeName, IsTrial: leaseId != 0, generation, leaseId);
 
     private static bool IsExcluded(ImmutableArray<string> excluded, string instanceId) =>
         !excluded.IsDefaultOrEmpty && excluded.Contains(instanceId, StringComparer.Ordinal);

@@ -51,7 +51,8 @@ public static class DiscoveryApiEndpoints
                 return UnknownService(name);
             }
 
-            var selection = await grains.GetGrain<IServiceGrain>(name).SelectAsync().ConfigureAwait(false);
+            // Inspect: a debugging pick takes no trial lease and counts nothing (issue 9 item 8).
+            var selection = await grains.GetGrain<IServiceGrain>(name).SelectAsync(new SelectionRequest(Inspect: true)).ConfigureAwait(false);
             switch (selection.Status)
             {
                 case SelectionStatus.Selected:
