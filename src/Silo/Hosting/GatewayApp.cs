@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Hosting;
@@ -31,6 +32,9 @@ public static class GatewayApp
         ["Logging:LogLevel:Orleans.Runtime.Watchdog"] = "Error",
         ["Logging:LogLevel:Yarp"] = "Warning",
         ["Logging:LogLevel:Polly"] = "Warning",
+        // "Hosting failed to start" with a stack trace: RunAsync reports a failed start as one message.
+        // Critical keeps the host's report of a background service that stopped it.
+        ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
     };
 
@@ -55,6 +59,9 @@ public static class GatewayApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        builder.Services.AddSingleton<LogSilencer>();
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(static sp => sp.GetRequiredService<LogSilencer>());
+        builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>>(static sp => sp.GetRequiredService<LogSilencer>());
         builder.Services.ConfigureHttpJsonOptions(options => GatewayJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddServiceDiscoveryOptions(builder.Configuration);
@@ -94,10 +101,63 @@ public static class GatewayApp
             return await DemoMode.RunAsync(args).ConfigureAwait(false);
         }
 
-        var app = Build(CreateBuilder(args));
-        await app.RunAsync().ConfigureAwait(false);
-        return 0;
+        WebApplication app;
+        try
+        {
+            app = Build(CreateBuilder(args));
+        }
+        catch (Exception ex)
+        {
+            // A missing, unreadable or malformed configuration file.
+            return await StartupFailure.ReportAsync(ex).ConfigureAwait(false);
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            if (await TryStartAsync(app).ConfigureAwait(false) is { } failed)
+            {
+                return failed;
+            }
+
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+            return 0;
+        }
     }
+
+    /// <summary>
+    /// Starts <paramref name="app"/>; when that fails (invalid configuration, a port in use, Redis
+    /// unreachable, ...), reports the failure as one message on standard error, stops what did start
+    /// without its shutdown noise, and returns the exit code. Null when the app runs.
+    /// </summary>
+    internal static async Task<int?> TryStartAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            var exitCode = await StartupFailure.ReportAsync(ex).ConfigureAwait(false);
+
+            // What started (the silo) now stops non-gracefully and says so at length; the message
+            // above is all the operator needs.
+            app.Services.GetRequiredService<LogSilencer>().Silence();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await app.StopAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception stopError) when (stopError is OperationCanceledException or ObjectDisposedException or InvalidOperationException or AggregateException)
+            {
+                // Stopping after a failed start is best effort; the process is about to exit.
+            }
+
+            return exitCode;
+        }
+    }
+
 
     private static void AddServiceDiscoveryFile(ConfigurationManager configuration)
     {
