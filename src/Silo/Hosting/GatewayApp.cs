@@ -80,6 +80,7 @@ public static class GatewayApp
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
+        app.UseMiddleware<DrainingConnectionClose>();
         app.UseWhen(
             static context => context.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase),
             static branch => branch.UseMiddleware<DashboardAccessMiddleware>());
