@@ -66,6 +66,9 @@ public static class GatewayApp
         builder.Services.AddProblemDetails();
         builder.Services.AddServiceDiscoveryOptions(builder.Configuration);
         builder.Services.AddOptions<DashboardAccessOptions>().Bind(builder.Configuration.GetSection(DashboardAccessOptions.SectionName));
+        builder.Services.AddOptions<ManagementOptions>().Bind(builder.Configuration.GetSection(ManagementOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ManagementOptions>, ManagementOptionsValidator>();
+        builder.Services.AddSingleton<IStartupFilter, ManagementPortStartupFilter>();
         builder.Services.AddGateway(builder.Configuration);
         builder.Services.AddTradingAgentsObservability(builder.Configuration);
         builder.UseOrleans(silo => silo.AddGatewaySilo(builder.Configuration));
@@ -81,9 +84,7 @@ public static class GatewayApp
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
         app.UseMiddleware<DrainingConnectionClose>();
-        app.UseWhen(
-            static context => context.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase),
-            static branch => branch.UseMiddleware<DashboardAccessMiddleware>());
+        app.UseMiddleware<OperatorAccessMiddleware>();
         app.MapGatewayHealth();
         app.MapDiscoveryApi();
         app.MapDiscoveryStatusPage();
