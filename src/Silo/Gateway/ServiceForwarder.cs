@@ -33,6 +33,7 @@ public sealed partial class ServiceForwarder(
     private readonly GatewayRetryPipelines _retries = new(discoveryOptions, gatewayOptions, timeProvider);
     private readonly ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _requestConfigs = new();
     private readonly ConcurrentDictionary<string, string> _prefixes = new(StringComparer.Ordinal);
+    private readonly NoneSelectableLog _noneSelectable = new(logger, timeProvider);
 
     /// <summary>Answers one request whose first path segment is <paramref name="service"/>.</summary>
     public async Task ForwardAsync(HttpContext context, string service)
@@ -289,7 +290,7 @@ public sealed partial class ServiceForwarder(
 
         state.Result = GatewayResult.NoSelectableInstance;
         var retryAfter = await GetRetryAfterSecondsAsync(state.Service).ConfigureAwait(false);
-        LogNoneSelectable(logger, state.Service, reason);
+        _noneSelectable.Rejected(state.Service, reason);
         await GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "No instance available", reason, state.Service, retryAfter).ConfigureAwait(false);
     }
 
@@ -403,9 +404,6 @@ public sealed partial class ServiceForwarder(
 
     [LoggerMessage(EventId = 2000, Level = LogLevel.Debug, Message = "{Method} to {Service}: attempt {Attempt} on {Instance} failed ({Failure}); retrying on another instance")]
     private static partial void LogRetrying(ILogger logger, string method, string service, string instance, int attempt, string failure);
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "No instance of {Service} is selectable: {Reason}")]
-    private static partial void LogNoneSelectable(ILogger logger, string service, string reason);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Could not report the outcome of a call to {Service} instance {Instance}")]
     private static partial void LogReportFailed(ILogger logger, string service, string instance, Exception exception);

@@ -31,6 +31,15 @@ public static class GatewayApp
         // Its first check after start-up reports a bogus multi-minute stall.
         ["Logging:LogLevel:Orleans.Runtime.Watchdog"] = "Error",
         ["Logging:LogLevel:Yarp"] = "Warning",
+        // One warning with a stack trace per failed attempt, retried or not: the forwarder logs retried
+        // attempts at Debug and the last failure of a request as one line (MetricsGatewayObserver).
+        ["Logging:LogLevel:Yarp.ReverseProxy.Forwarder.HttpForwarder"] = "Error",
+        // Timestamps on every console line (UTC, ISO 8601); Logging:Console:FormatterName=json for JSON lines.
+        // Named explicitly: without a formatter name the console logger overwrites the formatter's
+        // options with its own obsolete ones, timestamps included.
+        ["Logging:Console:FormatterName"] = "simple",
+        ["Logging:Console:FormatterOptions:TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ ",
+        ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
         ["Logging:LogLevel:Polly"] = "Warning",
         // "Hosting failed to start" with a stack trace: RunAsync reports a failed start as one message.
         // Critical keeps the host's report of a background service that stopped it.
