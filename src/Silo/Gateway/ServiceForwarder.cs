@@ -79,6 +79,11 @@ public sealed partial class ServiceForwarder(
             return (GatewayResult.UnknownService, 0);
         }
 
+        if (!await RouteFilter.AdmitAsync(context, service, path, discoveryOptions.CurrentValue).ConfigureAwait(false))
+        {
+            return (GatewayResult.Rejected, 0);
+        }
+
         var gateway = gatewayOptions.CurrentValue;
         var request = context.Request;
         if (request.ContentLength > gateway.MaxRequestBodyBytes)
