@@ -73,7 +73,8 @@ internal static partial class DemoMode
 
     internal static IEnumerable<string> TryLines(string gateway, DemoBackendFleet fleet)
     {
-        var data = fleet[DemoServiceKind.DataService][0];
+        // data-service-2 (8013): the instance the README's walk-through breaks.
+        var data = fleet[DemoServiceKind.DataService][1];
         yield return $"curl -i '{gateway}/data-service/api/v1/data/stock?symbol=AAPL&period=1d'";
         yield return $"curl -i -X POST {gateway}/analysis-engine/api/v1/analysis/submit -H 'Content-Type: application/json' -d '{{\"stock_code\":\"AAPL\",\"analysis_type\":\"comprehensive\",\"priority\":\"normal\"}}'";
         yield return $"curl -i -X POST {gateway}/memory-service/api/v1/memory/search -H 'Content-Type: application/json' -d '{{\"collection_name\":\"market_memories\",\"query\":\"AAPL earnings\",\"n_results\":3}}'";

@@ -94,6 +94,8 @@ public static class GatewayApp
         var app = builder.Build();
         app.UseMiddleware<DrainingConnectionClose>();
         app.UseMiddleware<OperatorAccessMiddleware>();
+        // A person who opens the gateway's root finds the status page.
+        app.MapGet("/", static () => Results.Redirect(DiscoveryStatusPageExtensions.PagePath)).ExcludeFromDescription();
         app.MapGatewayHealth();
         app.MapDiscoveryApi();
         app.MapDiscoveryStatusPage();
