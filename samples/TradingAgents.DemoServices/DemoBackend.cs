@@ -132,7 +132,11 @@ public sealed class DemoBackend : IAsyncDisposable
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders()
             .AddSimpleConsole(console => console.SingleLine = true)
-            .SetMinimumLevel(options.MinimumLogLevel);
+            .SetMinimumLevel(options.MinimumLogLevel)
+
+            // A failed start is thrown to the caller with the address in its message; the host's own
+            // "Hosting failed to start" would repeat it with a stack trace, once per instance.
+            .AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

@@ -7,7 +7,7 @@ namespace TradingAgents.Actors.Configuration;
 public static partial class ServiceDiscoveryConfigurationReader
 {
     private static readonly string[] ServiceKeys =
-        ["service_name", "port", "port_name", "health_path", "weight", "timeout", "attempt_timeout", "algorithm", "endpoints"];
+        ["service_name", "port", "port_name", "health_path", "weight", "timeout", "attempt_timeout", "algorithm", "forward_paths", "endpoints"];
 
     private static readonly string[] EndpointKeys = ["address", "host", "port", "zone", "node", "weight"];
 
@@ -49,6 +49,7 @@ public static partial class ServiceDiscoveryConfigurationReader
                     $"{attempt.TotalSeconds} s must not exceed the service's timeout ({total.TotalSeconds} s), the deadline of the whole request");
             }
             service.Algorithm = reader.Algorithm(entry, "algorithm", optional: true);
+            service.ForwardPaths = ReadForwardPaths(reader, entry.GetSection("forward_paths"));
             ReadEndpoints(reader, entry.GetSection("endpoints"), service.Endpoints);
 
             var kubernetesName = service.ServiceName ?? name;
@@ -58,6 +59,43 @@ public static partial class ServiceDiscoveryConfigurationReader
                 reader.Error(path, $"service '{kubernetesName}' is already configured as '{claimed[kubernetesName]}'; each Kubernetes service may back one logical service only");
             }
         }
+    }
+
+    private static List<string>? ReadForwardPaths(SectionReader reader, IConfigurationSection section)
+    {
+        if (!section.Exists())
+        {
+            return null;
+        }
+
+        var entries = section.GetChildren().ToList();
+        if (section.Value is not null || entries.Count == 0 || entries.Any(static e => !int.TryParse(e.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            reader.Error(section.Path, "expected a list of path prefixes such as /api (remove the key to forward every path)");
+            return null;
+        }
+
+        var prefixes = new List<string>();
+        foreach (var entry in entries.OrderBy(static e => int.Parse(e.Key, CultureInfo.InvariantCulture)))
+        {
+            var text = entry.Value?.Trim();
+            if (string.IsNullOrEmpty(text) || !text.StartsWith('/') || text.Contains('?', StringComparison.Ordinal) || text.Contains('%', StringComparison.Ordinal))
+            {
+                reader.Error(entry.Path, $"'{entry.Value}' is not a path prefix; expected one starting with '/', without '?' or '%' escapes");
+                continue;
+            }
+
+            if (text.Split('/').Any(static segment => segment is "." or ".."))
+            {
+                reader.Error(entry.Path, $"'{text}' has a '.' or '..' segment");
+                continue;
+            }
+
+            // "/api/" and "/api" mean the same whole-segment prefix.
+            prefixes.Add(text.Length > 1 ? text.TrimEnd('/') : text);
+        }
+
+        return prefixes;
     }
 
     private static void ReadEndpoints(SectionReader reader, IConfigurationSection section, List<StaticEndpointOptions> endpoints)

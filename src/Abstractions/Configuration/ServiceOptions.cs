@@ -36,6 +36,13 @@ public sealed class ServiceOptions
     /// <summary><c>algorithm</c>: policy override for this service; null for the default.</summary>
     public string? Algorithm { get; set; }
 
+    /// <summary>
+    /// <c>forward_paths</c>: the path prefixes (after <c>/{service}</c>, whole segments, case-sensitive) that
+    /// the gateway forwards to this service; other paths get 404 from the gateway. Null (the default):
+    /// every path is forwarded. Keeps a backend's administrative endpoints out of the gateway's reach.
+    /// </summary>
+    public IReadOnlyList<string>? ForwardPaths { get; set; }
+
     /// <summary><c>endpoints</c>: static endpoints for the configuration source (local runs, hosts outside Kubernetes).</summary>
     public List<StaticEndpointOptions> Endpoints { get; set; } = [];
 }

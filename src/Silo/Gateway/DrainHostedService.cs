@@ -44,16 +44,34 @@ internal sealed partial class DrainHostedService(
         }
         catch (TimeoutException)
         {
-            LogDrainTimedOut(logger, drain.InFlight, timeout.TotalSeconds);
+            ReportOverrun(timeout);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            LogDrainTimedOut(logger, drain.InFlight, timeout.TotalSeconds);
+            ReportOverrun(timeout);
         }
         finally
         {
             await _stopping.DisposeAsync().ConfigureAwait(false);
         }
+    }
+
+    private void ReportOverrun(TimeSpan budget)
+    {
+        // Shutdown goes on, but the server still waits for these requests (until the host's shutdown
+        // timeout): say how many were left, then how it ended, instead of implying they were lost.
+        var begun = timeProvider.GetTimestamp();
+        LogDrainBudgetSpent(logger, drain.InFlight, budget.TotalSeconds);
+        LateDrain = LogWhenDrainedAsync(begun, budget);
+    }
+
+    /// <summary>Completes once the requests left after the drain budget have ended and that was logged.</summary>
+    internal Task LateDrain { get; private set; } = Task.CompletedTask;
+
+    private async Task LogWhenDrainedAsync(long begun, TimeSpan budget)
+    {
+        await drain.WhenDrained().ConfigureAwait(false);
+        LogDrainedLate(logger, (budget + timeProvider.GetElapsedTime(begun)).TotalSeconds);
     }
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Draining: {InFlight} proxied request(s) in flight, waiting up to {TimeoutSeconds} s")]
@@ -62,6 +80,9 @@ internal sealed partial class DrainHostedService(
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Drained: no proxied request in flight")]
     private static partial void LogDrained(ILogger logger);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Drain timed out with {InFlight} proxied request(s) still in flight after {TimeoutSeconds} s")]
-    private static partial void LogDrainTimedOut(ILogger logger, int inFlight, double timeoutSeconds);
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Drain budget of {TimeoutSeconds} s spent with {InFlight} proxied request(s) still in flight; shutting down anyway: the server waits for them until the host's shutdown timeout and then cuts them")]
+    private static partial void LogDrainBudgetSpent(ILogger logger, int inFlight, double timeoutSeconds);
+
+    [LoggerMessage(EventId = 2602, Level = LogLevel.Information, Message = "Drained: the last proxied request ended {Seconds:0.0} s after draining began, past the drain budget")]
+    private static partial void LogDrainedLate(ILogger logger, double seconds);
 }

@@ -3,7 +3,8 @@ using Yarp.ReverseProxy.Forwarder;
 namespace TradingAgents.Actors.Silo.Gateway;
 
 /// <summary>
-/// Rewrites <c>/{service}/rest</c> to <c>/rest</c> on the instance and, while a retry is still
+/// Rewrites <c>/{service}/rest</c> to <c>/rest</c> on the instance (the rest as received, see
+/// <see cref="ExactRequestTarget"/>), drops the headers a <c>Connection</c> header names, and, while a retry is still
 /// possible, holds back a 5xx answer so that it can be retried elsewhere instead of reaching the client.
 /// One per request; not shared between requests.
 /// </summary>
@@ -21,7 +22,9 @@ internal sealed class ForwardingTransformer(PathString remainingPath, QueryStrin
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await HttpTransformer.Default.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
-        proxyRequest.RequestUri = RequestUtilities.MakeDestinationAddress(destinationPrefix, remainingPath, query);
+        proxyRequest.RequestUri = (httpContext.GetRouteValue("service") is string service ? ExactRequestTarget.Destination(httpContext, service, destinationPrefix, query) : null)
+            ?? RequestUtilities.MakeDestinationAddress(destinationPrefix, remainingPath, query);
+        ConnectionOptions.RemoveFrom(proxyRequest, httpContext.Request.Headers.Connection);
     }
 
     public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
@@ -35,7 +38,18 @@ internal sealed class ForwardingTransformer(PathString remainingPath, QueryStrin
             return ValueTask.FromResult(false);
         }
 
-        return HttpTransformer.Default.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        return CopyResponseAsync(httpContext, proxyResponse, cancellationToken);
+    }
+
+    private static async ValueTask<bool> CopyResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var copy = await HttpTransformer.Default.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
+        if (proxyResponse is not null && proxyResponse.Headers.Connection.Count > 0)
+        {
+            ConnectionOptions.RemoveFrom(httpContext.Response.Headers, proxyResponse.Headers.Connection);
+        }
+
+        return copy;
     }
 
     public override ValueTask TransformResponseTrailersAsync(HttpContext httpContext, HttpResponseMessage proxyResponse, CancellationToken cancellationToken) =>

@@ -33,6 +33,7 @@ public sealed partial class ServiceForwarder(
 {
     private readonly GatewayRetryPipelines _retries = new(discoveryOptions, gatewayOptions, timeProvider);
     private readonly ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _requestConfigs = new();
+    private readonly NoneSelectableLog _noneSelectable = new(logger, timeProvider);
 
     /// <summary>Answers one request whose first path segment is <paramref name="service"/>.</summary>
     public async Task ForwardAsync(HttpContext context, string service)
@@ -76,6 +77,11 @@ public sealed partial class ServiceForwarder(
             await GatewayProblems.WriteAsync(context, StatusCodes.Status404NotFound, "Unknown service",
                 $"Service '{service}' is neither configured nor discovered.", service).ConfigureAwait(false);
             return (GatewayResult.UnknownService, 0);
+        }
+
+        if (!await RouteFilter.AdmitAsync(context, service, path, discoveryOptions.CurrentValue).ConfigureAwait(false))
+        {
+            return (GatewayResult.Rejected, 0);
         }
 
         var gateway = gatewayOptions.CurrentValue;
@@ -316,7 +322,7 @@ public sealed partial class ServiceForwarder(
         }
 
         state.Result = GatewayResult.NoSelectableInstance;
-        LogNoneSelectable(logger, state.Service, reason);
+        _noneSelectable.Rejected(state.Service, reason);
         await GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "No instance available", reason, state.Service,
             GetRetryAfterSeconds(failure)).ConfigureAwait(false);
     }
@@ -377,8 +383,5 @@ public sealed partial class ServiceForwarder(
 
     [LoggerMessage(EventId = 2000, Level = LogLevel.Debug, Message = "{Method} to {Service}: attempt {Attempt} on {Instance} failed ({Failure}); retrying on another instance")]
     private static partial void LogRetrying(ILogger logger, string method, string service, string instance, int attempt, string failure);
-
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "No instance of {Service} is selectable: {Reason}")]
-    private static partial void LogNoneSelectable(ILogger logger, string service, string reason);
 
 }

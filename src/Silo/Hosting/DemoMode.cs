@@ -21,7 +21,7 @@ internal static partial class DemoMode
         {
             await Console.Error.WriteLineAsync(
                 $"--demo needs {ConfigRelativePath}; it was not found above {Directory.GetCurrentDirectory()} or {AppContext.BaseDirectory}. Run from the repository root.").ConfigureAwait(false);
-            return 2;
+            return StartupFailure.ExitCode;
         }
 
         if (!rest.Contains("--config", StringComparer.Ordinal))
@@ -30,9 +30,34 @@ internal static partial class DemoMode
             rest.Add(config);
         }
 
-        await using var fleet = await DemoBackendFleet.StartAsync(new DemoBackendFleetOptions { PortSelector = DemoBackendFleet.StandardPort }).ConfigureAwait(false);
-        var app = GatewayApp.Build(GatewayApp.CreateBuilder([.. rest]));
-        await app.StartAsync().ConfigureAwait(false);
+        DemoBackendFleet fleet;
+        try
+        {
+            fleet = await DemoBackendFleet.StartAsync(new DemoBackendFleetOptions { PortSelector = DemoBackendFleet.StandardPort }).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            await Console.Error.WriteLineAsync(
+                $"Start-up failed: {ex.Message} Is another --demo running? Stop it with Ctrl+C.").ConfigureAwait(false);
+            return StartupFailure.ExitCode;
+        }
+
+        await using var stopFleet = fleet.ConfigureAwait(false);
+        WebApplication app;
+        try
+        {
+            app = GatewayApp.Build(GatewayApp.CreateBuilder([.. rest]));
+        }
+        catch (Exception ex)
+        {
+            return await StartupFailure.ReportAsync(ex).ConfigureAwait(false);
+        }
+
+        await using var stopApp = app.ConfigureAwait(false);
+        if (await GatewayApp.TryStartAsync(app).ConfigureAwait(false) is { } failed)
+        {
+            return failed;
+        }
 
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("TradingAgents.Demo");
         var gateway = app.Urls.FirstOrDefault()?.TrimEnd('/') ?? GatewayApp.DefaultUrl;
@@ -43,13 +68,13 @@ internal static partial class DemoMode
         }
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
         return 0;
     }
 
     internal static IEnumerable<string> TryLines(string gateway, DemoBackendFleet fleet)
     {
-        var data = fleet[DemoServiceKind.DataService][0];
+        // data-service-2 (8013): the instance the README's walk-through breaks.
+        var data = fleet[DemoServiceKind.DataService][1];
         yield return $"curl -i '{gateway}/data-service/api/v1/data/stock?symbol=AAPL&period=1d'";
         yield return $"curl -i -X POST {gateway}/analysis-engine/api/v1/analysis/submit -H 'Content-Type: application/json' -d '{{\"stock_code\":\"AAPL\",\"analysis_type\":\"comprehensive\",\"priority\":\"normal\"}}'";
         yield return $"curl -i -X POST {gateway}/memory-service/api/v1/memory/search -H 'Content-Type: application/json' -d '{{\"collection_name\":\"market_memories\",\"query\":\"AAPL earnings\",\"n_results\":3}}'";

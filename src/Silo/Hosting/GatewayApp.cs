@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Hosting;
@@ -33,7 +34,19 @@ public static class GatewayApp
         // Its first check after start-up reports a bogus multi-minute stall.
         ["Logging:LogLevel:Orleans.Runtime.Watchdog"] = "Error",
         ["Logging:LogLevel:Yarp"] = "Warning",
+        // One warning with a stack trace per failed attempt, retried or not: the forwarder logs retried
+        // attempts at Debug and the last failure of a request as one line (MetricsGatewayObserver).
+        ["Logging:LogLevel:Yarp.ReverseProxy.Forwarder.HttpForwarder"] = "Error",
+        // Timestamps on every console line (UTC, ISO 8601); Logging:Console:FormatterName=json for JSON lines.
+        // Named explicitly: without a formatter name the console logger overwrites the formatter's
+        // options with its own obsolete ones, timestamps included.
+        ["Logging:Console:FormatterName"] = "simple",
+        ["Logging:Console:FormatterOptions:TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ ",
+        ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
         ["Logging:LogLevel:Polly"] = "Warning",
+        // "Hosting failed to start" with a stack trace: RunAsync reports a failed start as one message.
+        // Critical keeps the host's report of a background service that stopped it.
+        ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
     };
 
@@ -58,10 +71,16 @@ public static class GatewayApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        builder.Services.AddSingleton<LogSilencer>();
+        builder.Services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(static sp => sp.GetRequiredService<LogSilencer>());
+        builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>>(static sp => sp.GetRequiredService<LogSilencer>());
         builder.Services.ConfigureHttpJsonOptions(options => GatewayJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddServiceDiscoveryOptions(builder.Configuration);
         builder.Services.AddOptions<DashboardAccessOptions>().Bind(builder.Configuration.GetSection(DashboardAccessOptions.SectionName));
+        builder.Services.AddOptions<ManagementOptions>().Bind(builder.Configuration.GetSection(ManagementOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ManagementOptions>, ManagementOptionsValidator>();
+        builder.Services.AddSingleton<IStartupFilter, ManagementPortStartupFilter>();
         builder.Services.AddGateway(builder.Configuration);
         builder.Services.AddTradingAgentsObservability(builder.Configuration);
         builder.UseOrleans(silo => silo.AddGatewaySilo(builder.Configuration));
@@ -76,9 +95,10 @@ public static class GatewayApp
     {
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
-        app.UseWhen(
-            static context => context.Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase),
-            static branch => branch.UseMiddleware<DashboardAccessMiddleware>());
+        app.UseMiddleware<DrainingConnectionClose>();
+        app.UseMiddleware<OperatorAccessMiddleware>();
+        // A person who opens the gateway's root finds the status page.
+        app.MapGet("/", static () => Results.Redirect(DiscoveryStatusPageExtensions.PagePath)).ExcludeFromDescription();
         app.MapGatewayHealth();
         app.MapDiscoveryApi();
         app.MapDiscoveryStatusPage();
@@ -102,10 +122,63 @@ public static class GatewayApp
 #endif
         }
 
-        var app = Build(CreateBuilder(args));
-        await app.RunAsync().ConfigureAwait(false);
-        return 0;
+        WebApplication app;
+        try
+        {
+            app = Build(CreateBuilder(args));
+        }
+        catch (Exception ex)
+        {
+            // A missing, unreadable or malformed configuration file.
+            return await StartupFailure.ReportAsync(ex).ConfigureAwait(false);
+        }
+
+        await using (app.ConfigureAwait(false))
+        {
+            if (await TryStartAsync(app).ConfigureAwait(false) is { } failed)
+            {
+                return failed;
+            }
+
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+            return 0;
+        }
     }
+
+    /// <summary>
+    /// Starts <paramref name="app"/>; when that fails (invalid configuration, a port in use, Redis
+    /// unreachable, ...), reports the failure as one message on standard error, stops what did start
+    /// without its shutdown noise, and returns the exit code. Null when the app runs.
+    /// </summary>
+    internal static async Task<int?> TryStartAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        try
+        {
+            await app.StartAsync().ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            var exitCode = await StartupFailure.ReportAsync(ex).ConfigureAwait(false);
+
+            // What started (the silo) now stops non-gracefully and says so at length; the message
+            // above is all the operator needs.
+            app.Services.GetRequiredService<LogSilencer>().Silence();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await app.StopAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception stopError) when (stopError is OperationCanceledException or ObjectDisposedException or InvalidOperationException or AggregateException)
+            {
+                // Stopping after a failed start is best effort; the process is about to exit.
+            }
+
+            return exitCode;
+        }
+    }
+
 
     private static void AddServiceDiscoveryFile(ConfigurationManager configuration)
     {

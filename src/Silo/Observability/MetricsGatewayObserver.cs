@@ -3,11 +3,31 @@ using TradingAgents.Actors.Silo.Gateway;
 
 namespace TradingAgents.Actors.Silo.Observability;
 
-/// <summary>Turns the gateway's forwarding events into the call metrics and the failure window.</summary>
-internal sealed class MetricsGatewayObserver(GatewayCallInstruments instruments, CallFailureWindow failures) : IGatewayObserver
+/// <summary>
+/// Turns the gateway's forwarding events into the call metrics and the failure window, and logs an
+/// attempt that failed with no retry after it as one line (at most one per service every
+/// <see cref="FailureLogInterval"/>). Attempts that were retried are logged by the forwarder at Debug;
+/// YARP's own per-attempt warning with its stack trace is filtered out (see <c>GatewayApp</c>).
+/// </summary>
+internal sealed partial class MetricsGatewayObserver(
+    GatewayCallInstruments instruments,
+    CallFailureWindow failures,
+    TimeProvider timeProvider,
+    ILogger<MetricsGatewayObserver> logger) : IGatewayObserver
 {
+    /// <summary>The shortest time between two failure lines of one service.</summary>
+    public static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(10);
+
+    private readonly LogThrottle _failureLog = new(timeProvider, FailureLogInterval);
+
     public void OnAttempt(in GatewayAttempt attempt)
     {
+        if (!attempt.Success && !attempt.WillRetry && attempt.Error is { } error
+            && logger.IsEnabled(LogLevel.Warning) && _failureLog.ShouldLog(attempt.Service, out var suppressed))
+        {
+            LogCallFailed(logger, attempt.Service, attempt.InstanceId, attempt.Attempt, error, suppressed);
+        }
+
         // Every attempt followed one selection by the service grain.
         instruments.Calls.RecordDiscoveryCall(attempt.Service);
         var outcome = attempt.Success
@@ -40,4 +60,8 @@ internal sealed class MetricsGatewayObserver(GatewayCallInstruments instruments,
         GatewayResult.NoSelectableInstance or GatewayResult.TimedOut or GatewayResult.BadGateway => true,
         _ => null,
     };
+
+    [LoggerMessage(EventId = 7102, Level = LogLevel.Warning,
+        Message = "Call to {Service} failed on instance {Instance} (attempt {Attempt}, no retry left or allowed): {Error} ({Suppressed} similar failures of the service since the previous line)")]
+    private static partial void LogCallFailed(ILogger logger, string service, string instance, int attempt, string error, long suppressed);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using TradingAgents.Actors.Silo.Hosting;
 
 namespace TradingAgents.Actors.Silo.Observability;
 
@@ -24,7 +25,7 @@ internal sealed partial class MetricsPortStartupFilter(IOptions<MetricsOptions> 
             }
             else
             {
-                addresses.Add($"http://*:{port}");
+                addresses.Add(ListenHost.Url(addresses, options.Value.Host, port));
                 app.Use((context, nextMiddleware) =>
                     context.Connection.LocalPort == port && !context.Request.Path.Equals(MetricsOptions.Path, StringComparison.OrdinalIgnoreCase)
                         ? NotFound(context)

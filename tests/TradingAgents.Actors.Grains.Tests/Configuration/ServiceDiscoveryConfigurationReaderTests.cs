@@ -108,6 +108,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
         Assert.Equal([8004, 8014, 8024], Ports(result.Options.Services["llm-service"]));
         Assert.Equal([8006, 8016, 8026], Ports(result.Options.Services["memory-service"]));
         Assert.All(result.Options.Services.Values.SelectMany(static s => s.Endpoints), static e => Assert.Equal("127.0.0.1", e.Host));
+        Assert.All(result.Options.Services.Values, static s => Assert.Equal(["/api", "/health"], s.ForwardPaths));
         var seedKeys = Flatten(_files.Load(SeedConfig.Yaml));
         Assert.All(seedKeys, pair => Assert.Equal(pair.Value, configuration[pair.Key]));
     }
@@ -211,7 +212,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
     [InlineData("max_retry: 3", "service_discovery:max_retry: unknown key; did you mean 'max_retries'? (expected one of namespace, cache_ttl, default_timeout, max_retries, load_balancing, circuit_breaker, services, monitoring, cache, kubernetes)")]
     [InlineData("circuit_breaker:\n    failure_treshold: 5", "service_discovery:circuit_breaker:failure_treshold: unknown key; did you mean 'failure_threshold'? (expected one of failure_threshold, recovery_timeout, half_open_max_calls, max_retry_after)")]
     [InlineData("load_balancing:\n    health_check:\n      retries: 2", "service_discovery:load_balancing:health_check:retries: unknown key (expected one of enabled, interval, timeout, failure_threshold)")]
-    [InlineData("services:\n    data-service:\n      timout: 30", "service_discovery:services:data-service:timout: unknown key; did you mean 'timeout'? (expected one of service_name, port, port_name, health_path, weight, timeout, attempt_timeout, algorithm, endpoints)")]
+    [InlineData("services:\n    data-service:\n      timout: 30", "service_discovery:services:data-service:timout: unknown key; did you mean 'timeout'? (expected one of service_name, port, port_name, health_path, weight, timeout, attempt_timeout, algorithm, forward_paths, endpoints)")]
     [InlineData("monitoring:\n    metrics: true", "service_discovery:monitoring:metrics: unknown key (expected one of metrics_enabled, metrics_interval, log_level)")]
     [InlineData("cache:\n    size: 10", "service_discovery:cache:size: unknown key (expected one of enabled, ttl, max_size, cleanup_interval)")]
     [InlineData("kubernetes:\n    enable: true", "service_discovery:kubernetes:enable: unknown key; did you mean 'enabled'? (expected one of enabled, kubeconfig, context, restrict_to_configured, watch_timeout, list_timeout)")]
@@ -291,6 +292,33 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
     [InlineData("- Data.Local:80\n        - data.local:80", "service_discovery:services:data-service:endpoints:1: endpoint data.local:80 is already listed at service_discovery:services:data-service:endpoints:0")]
     public void Read_BadEndpoint_Reported(string entries, string expected) =>
         AssertSingleError("services:\n    data-service:\n      endpoints:\n        " + entries, expected);
+
+    [Fact]
+    public void Read_ForwardPaths_ListedPrefixesWithoutTrailingSlash()
+    {
+        var result = _files.ReadBody("""
+              services:
+                data-service:
+                  forward_paths:
+                    - /api/
+                    - /health
+                    - /
+                memory-service:
+                  port: 8006
+            """);
+
+        Assert.Empty(result.Errors);
+        Assert.Equal(["/api", "/health", "/"], result.Options.Services["data-service"].ForwardPaths);
+        Assert.Null(result.Options.Services["memory-service"].ForwardPaths);
+    }
+
+    [Theory]
+    [InlineData("forward_paths: /api", "service_discovery:services:data-service:forward_paths: expected a list of path prefixes such as /api (remove the key to forward every path)")]
+    [InlineData("forward_paths:\n        - api", "service_discovery:services:data-service:forward_paths:0: 'api' is not a path prefix; expected one starting with '/', without '?' or '%' escapes")]
+    [InlineData("forward_paths:\n        - /api%2Fv1", "service_discovery:services:data-service:forward_paths:0: '/api%2Fv1' is not a path prefix; expected one starting with '/', without '?' or '%' escapes")]
+    [InlineData("forward_paths:\n        - /api/../admin", "service_discovery:services:data-service:forward_paths:0: '/api/../admin' has a '.' or '..' segment")]
+    public void Read_BadForwardPaths_Reported(string setting, string expected) =>
+        AssertSingleError("services:\n    data-service:\n      " + setting, expected);
 
     [Fact]
     public void Read_EndpointsNotAList_Reported() =>

@@ -100,6 +100,18 @@ public sealed class HostingTests
         Assert.Contains("Orleans Dashboard", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Root_Get_RedirectsToTheStatusPage()
+    {
+        await using var gateway = await GatewayTestHost.StartAsync(new Dictionary<string, string?>());
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = gateway.Address };
+
+        using var response = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/discovery", response.Headers.Location?.OriginalString);
+    }
+
     private static string Flatten(Exception error) => error switch
     {
         AggregateException aggregate => string.Join(Environment.NewLine, aggregate.InnerExceptions.Select(Flatten)),

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace TradingAgents.Actors.Silo.Hosting;
+
+/// <summary>
+/// Adds <c>Management:Port</c> to the server's addresses, on the gateway's own host unless
+/// <c>Management:Host</c> says otherwise. <see cref="OperatorAccessMiddleware"/> decides what it serves.
+/// </summary>
+internal sealed partial class ManagementPortStartupFilter(IOptions<ManagementOptions> options, ILogger<ManagementPortStartupFilter> logger) : IStartupFilter
+{
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        if (options.Value.Port is { } port)
+        {
+            var addresses = app.ServerFeatures.Get<IServerAddressesFeature>()?.Addresses;
+            if (addresses is null || addresses.IsReadOnly || addresses.Count == 0)
+            {
+                LogManagementPortNotAdded(logger, port);
+            }
+            else
+            {
+                addresses.Add(ListenHost.Url(addresses, options.Value.Host, port));
+            }
+        }
+
+        next(app);
+    };
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Warning,
+        Message = "Management:Port {Port} was not added: the server's addresses come from Kestrel endpoints; add an endpoint for the port there.")]
+    private static partial void LogManagementPortNotAdded(ILogger logger, int port);
+}
