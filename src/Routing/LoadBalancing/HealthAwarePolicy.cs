@@ -60,7 +60,7 @@ internal sealed class HealthAwarePolicy : ILoadBalancingPolicy
         }
 
         // A second pass over the tail only when there is a tie: find the n-th tied candidate.
-        var skip = (int)(unchecked((ulong)Interlocked.Increment(ref _tieCursor)) % (ulong)ties);
+        var skip = (int)(unchecked((ulong)Interlocked.Increment(ref _tieCursor) - 1) % (ulong)ties);
         for (var i = best; ; i++)
         {
             if (Score(candidates[i]) == bestScore && skip-- == 0)

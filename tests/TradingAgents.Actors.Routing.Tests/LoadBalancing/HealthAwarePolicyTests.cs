@@ -1,4 +1,5 @@
 using TradingAgents.Actors.LoadBalancing;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Tests.LoadBalancing;
 
@@ -7,7 +8,7 @@ public sealed class HealthAwarePolicyTests
     [Fact]
     public void Pick_ScoresDifferOnlyByConnections_FewestWins()
     {
-        PolicyCandidate[] candidates = [new(3, 0.05, 0, 1), new(1, 0.05, 0, 1), new(2, 0.05, 0, 1)];
+        RouteEndpoint[] candidates = [PolicyRuns.Endpoint(3, 0.05, 0, 1), PolicyRuns.Endpoint(1, 0.05, 0, 1), PolicyRuns.Endpoint(2, 0.05, 0, 1)];
 
         Assert.Equal([0, PolicyRuns.Picks, 0], PolicyRuns.Count(new HealthAwarePolicy(), candidates));
     }
@@ -15,7 +16,7 @@ public sealed class HealthAwarePolicyTests
     [Fact]
     public void Pick_ScoresDifferOnlyByFailures_FewestWins()
     {
-        PolicyCandidate[] candidates = [new(1, 0.05, 2, 1), new(1, 0.05, 1, 1), new(1, 0.05, 0, 1)];
+        RouteEndpoint[] candidates = [PolicyRuns.Endpoint(1, 0.05, 2, 1), PolicyRuns.Endpoint(1, 0.05, 1, 1), PolicyRuns.Endpoint(1, 0.05, 0, 1)];
 
         Assert.Equal([0, 0, PolicyRuns.Picks], PolicyRuns.Count(new HealthAwarePolicy(), candidates));
     }
@@ -23,7 +24,7 @@ public sealed class HealthAwarePolicyTests
     [Fact]
     public void Pick_ScoresDifferOnlyByLatency_FastestWins()
     {
-        PolicyCandidate[] candidates = [new(1, 0.3, 0, 1), new(1, 0.1, 0, 1), new(1, 0.2, 0, 1)];
+        RouteEndpoint[] candidates = [PolicyRuns.Endpoint(1, 0.3, 0, 1), PolicyRuns.Endpoint(1, 0.1, 0, 1), PolicyRuns.Endpoint(1, 0.2, 0, 1)];
 
         Assert.Equal([0, PolicyRuns.Picks, 0], PolicyRuns.Count(new HealthAwarePolicy(), candidates));
     }
@@ -36,7 +37,7 @@ public sealed class HealthAwarePolicyTests
     public void Pick_MixedFactors_LowestSeedScoreWins(
         double latencyA, int inFlightA, int failuresA, double latencyB, int inFlightB, int failuresB, int expected)
     {
-        PolicyCandidate[] candidates = [new(inFlightA, latencyA, failuresA, 1), new(inFlightB, latencyB, failuresB, 1)];
+        RouteEndpoint[] candidates = [PolicyRuns.Endpoint(inFlightA, latencyA, failuresA, 1), PolicyRuns.Endpoint(inFlightB, latencyB, failuresB, 1)];
 
         Assert.Equal(expected, new HealthAwarePolicy().Pick(candidates));
     }
@@ -44,13 +45,13 @@ public sealed class HealthAwarePolicyTests
     [Fact]
     public void Score_SeedFormula_LatencyPlusTenthOfConnectionsPlusTwiceFailures()
     {
-        Assert.Equal(0.25 + 0.4 + 6.0, HealthAwarePolicy.Score(new PolicyCandidate(4, 0.25, 3, 1)), 12);
+        Assert.Equal(0.25 + 0.4 + 6.0, HealthAwarePolicy.Score(PolicyRuns.Endpoint(4, 0.25, 3, 1)), 12);
     }
 
     [Fact]
     public void Pick_EqualScores_ShareTrafficEvenly()
     {
-        PolicyCandidate[] candidates = [new(2, 0.1, 0, 1), new(9, 0.1, 1, 1), new(2, 0.1, 0, 1), new(2, 0.1, 0, 1)];
+        RouteEndpoint[] candidates = [PolicyRuns.Endpoint(2, 0.1, 0, 1), PolicyRuns.Endpoint(9, 0.1, 1, 1), PolicyRuns.Endpoint(2, 0.1, 0, 1), PolicyRuns.Endpoint(2, 0.1, 0, 1)];
 
         Assert.Equal([33_334, 0, 33_333, 33_333], PolicyRuns.Count(new HealthAwarePolicy(), candidates));
     }
@@ -62,14 +63,14 @@ public sealed class HealthAwarePolicyTests
     {
         var policy = new HealthAwarePolicy();
 
-        Assert.Equal(1, policy.Pick([new(0, 0.1, 0, 1), new(0, latency, 0, 1)]));
-        Assert.Equal(0, policy.Pick([new(0, latency, 0, 1), new(0, 0.1, 0, 1)]));
+        Assert.Equal(1, policy.Pick([PolicyRuns.Endpoint(0, 0.1, 0, 1), PolicyRuns.Endpoint(0, latency, 0, 1)]));
+        Assert.Equal(0, policy.Pick([PolicyRuns.Endpoint(0, latency, 0, 1), PolicyRuns.Endpoint(0, 0.1, 0, 1)]));
     }
 
     [Fact]
     public void Pick_Repeatedly_AllocatesNothing()
     {
-        PolicyCandidate[] candidates = [new(2, 0.1, 0, 1), new(9, 0.1, 1, 1), new(2, 0.1, 0, 1)];
+        RouteEndpoint[] candidates = [PolicyRuns.Endpoint(2, 0.1, 0, 1), PolicyRuns.Endpoint(9, 0.1, 1, 1), PolicyRuns.Endpoint(2, 0.1, 0, 1)];
 
         Assert.Equal(0, PolicyRuns.AllocatedBytes(new HealthAwarePolicy(), candidates));
     }

@@ -1,4 +1,5 @@
 using TradingAgents.Actors.LoadBalancing;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Tests.LoadBalancing;
 
@@ -7,7 +8,7 @@ internal static class PolicyRuns
 {
     public const int Picks = 100_000;
 
-    public static int[] Count(ILoadBalancingPolicy policy, PolicyCandidate[] candidates, int picks = Picks)
+    public static int[] Count(ILoadBalancingPolicy policy, RouteEndpoint[] candidates, int picks = Picks)
     {
         var counts = new int[candidates.Length];
         for (var i = 0; i < picks; i++)
@@ -18,14 +19,18 @@ internal static class PolicyRuns
         return counts;
     }
 
-    public static PolicyCandidate[] WithInFlight(params int[] inFlight) =>
-        [.. inFlight.Select(n => new PolicyCandidate(n, 0.05, 0, 1))];
+    /// <summary>A stand-alone endpoint with the given figures (latency in seconds).</summary>
+    public static RouteEndpoint Endpoint(int inFlight, double latencySeconds, int consecutiveFailures, int weight) =>
+        RouteEndpoint.ForPolicy(inFlight, latencySeconds, consecutiveFailures, weight);
 
-    public static PolicyCandidate[] WithWeights(params int[] weights) =>
-        [.. weights.Select(w => new PolicyCandidate(0, 0.05, 0, w))];
+    public static RouteEndpoint[] WithInFlight(params int[] inFlight) =>
+        [.. inFlight.Select(n => Endpoint(n, 0.05, 0, 1))];
+
+    public static RouteEndpoint[] WithWeights(params int[] weights) =>
+        [.. weights.Select(w => Endpoint(0, 0.05, 0, w))];
 
     /// <summary>Bytes this thread allocates over 1,000 picks, after a warm-up.</summary>
-    public static long AllocatedBytes(ILoadBalancingPolicy policy, PolicyCandidate[] candidates)
+    public static long AllocatedBytes(ILoadBalancingPolicy policy, RouteEndpoint[] candidates)
     {
         for (var i = 0; i < 100; i++)
         {
