@@ -16,7 +16,7 @@ internal static class LoadBalancingPolicyFactory
             LoadBalancingAlgorithms.RoundRobin => new RoundRobinPolicy(unchecked((ulong)random.NextInt64())),
             LoadBalancingAlgorithms.LeastConnections => new LeastConnectionsPolicy(),
             LoadBalancingAlgorithms.WeightedRandom => new WeightedRandomPolicy(random),
-            LoadBalancingAlgorithms.HealthAware => new HealthAwarePolicy(),
+            LoadBalancingAlgorithms.HealthAware => new HealthAwarePolicy(random),
             LoadBalancingAlgorithms.PowerOfTwoChoices => new PowerOfTwoChoicesPolicy(random),
             _ => throw new ArgumentException(
                 $"Unknown load-balancing algorithm {(algorithm is null ? "(null)" : $"'{algorithm}'")}; accepted: {string.Join(", ", LoadBalancingAlgorithms.All)}.",
