@@ -40,7 +40,7 @@ public sealed class LeastConnectionsPolicyTests
     [Fact]
     public void Pick_TableAtScanLimit_ExactOverAll()
     {
-        var inFlight = Enumerable.Repeat(5, LeastConnectionsPolicy.MaxScan).ToArray();
+        var inFlight = Enumerable.Repeat(5, LeastConnectionsPolicy.ExactScanLimit).ToArray();
         inFlight[^1] = 4;
 
         var counts = PolicyRuns.Count(new LeastConnectionsPolicy(), PolicyRuns.WithInFlight(inFlight), 1_000);
@@ -51,14 +51,14 @@ public sealed class LeastConnectionsPolicyTests
     [Fact]
     public void Pick_LargeTableOneIdle_ChosenByEveryWindowHoldingIt()
     {
-        // 300 instances, one idle at 200: a lap of 300 picks scans windows starting at 0..299, and the 64
-        // starting at 137..200 hold it.
+        // 300 instances, one idle at 200: a lap of 300 picks scans windows starting at 0..299, and the 16
+        // starting at 185..200 hold it.
         var inFlight = Enumerable.Repeat(5, 300).ToArray();
         inFlight[200] = 0;
 
         var counts = PolicyRuns.Count(new LeastConnectionsPolicy(), PolicyRuns.WithInFlight(inFlight), 300);
 
-        Assert.Equal(LeastConnectionsPolicy.MaxScan, counts[200]);
+        Assert.Equal(LeastConnectionsPolicy.WindowSize, counts[200]);
         Assert.Equal(300, counts.Sum());
     }
 
