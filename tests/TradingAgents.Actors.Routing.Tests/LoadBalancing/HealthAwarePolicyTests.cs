@@ -86,6 +86,7 @@ public sealed class HealthAwarePolicyTests(ITestOutputHelper output)
         var expected = 2.0 / 3 * (0.105 * 0.105) / ((0.105 * 0.105) + (0.214 * 0.214));
 
         var counts = PolicyRuns.Count(new HealthAwarePolicy(new Random(22)), candidates);
+        output.WriteLine($"counts {string.Join(" / ", counts)}, cold share {counts[0] / (double)PolicyRuns.Picks:P2}, expected {expected:P2}");
 
         Assert.InRange(counts[0] / (double)PolicyRuns.Picks, expected - 0.005, expected + 0.005);
         Assert.InRange(counts[1] / (double)counts[2], 0.95, 1.05);
@@ -99,6 +100,7 @@ public sealed class HealthAwarePolicyTests(ITestOutputHelper output)
         var policy = new HealthAwarePolicy(new Random(31));
 
         var counts = PolicyRuns.Count(policy, failed.Selectable);
+        output.WriteLine($"counts {string.Join(" / ", counts)} with one failure on the first");
 
         // In a pair with a healthy instance it wins 0.105² / (0.105² + 2.105²) = 0.25 %: 0.17 % of all picks.
         Assert.InRange(counts[0], 1, PolicyRuns.Picks / 200);
