@@ -7,7 +7,7 @@ namespace TradingAgents.Actors.LoadBalancing;
 /// Two distinct random candidates, then the one with fewer calls in flight. Looks at two instances
 /// instead of all of them yet keeps load off the busiest, which can never win a pair.
 /// </summary>
-/// <param name="random">The grain's random source; tests pass a seeded one.</param>
+/// <param name="random">Thread-safe random source (<see cref="Random.Shared"/> in production); tests pass a seeded one.</param>
 internal sealed class PowerOfTwoChoicesPolicy(Random random) : ILoadBalancingPolicy
 {
     private readonly Random _random = random ?? throw new ArgumentNullException(nameof(random));

@@ -1,8 +1,10 @@
+using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.LoadBalancing;
+using Xunit.Abstractions;
 
 namespace TradingAgents.Actors.Tests.LoadBalancing;
 
-public sealed class RoundRobinPolicyTests
+public sealed class RoundRobinPolicyTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(1)]
@@ -51,6 +53,49 @@ public sealed class RoundRobinPolicyTests
         }
 
         Assert.Equal(1, policy.Pick(PolicyRuns.WithInFlight(0, 0, 0)));
+    }
+
+    [Fact]
+    public void Pick_TwoRoutersFromRandomStarts_FleetDeviationWithinTwoPercent()
+    {
+        // Two gateways, each with its own router (random start), 100,000 requests each to the same three
+        // instances, interleaved. Each router's counts differ by at most one, so the fleet's by at most two.
+        var random = new Random(2026);
+        var routers = new[]
+        {
+            LoadBalancingPolicyFactory.Create(LoadBalancingAlgorithms.RoundRobin, random),
+            LoadBalancingPolicyFactory.Create(LoadBalancingAlgorithms.RoundRobin, random),
+        };
+        var candidates = PolicyRuns.WithInFlight(0, 0, 0);
+        var counts = new int[3];
+        for (var i = 0; i < PolicyRuns.Picks; i++)
+        {
+            foreach (var router in routers)
+            {
+                counts[router.Pick(candidates)]++;
+            }
+        }
+
+        var deviation = PolicyRuns.MaxDeviation(counts);
+        output.WriteLine($"counts {string.Join(" / ", counts)}, deviation {deviation:P4}");
+
+        Assert.Equal(2 * PolicyRuns.Picks, counts.Sum());
+        Assert.All(counts, c => Assert.InRange(c, 66_666, 66_668));
+        Assert.True(deviation <= 0.02, $"deviation {deviation:P4}");
+    }
+
+    [Fact]
+    public void Create_SeveralRouters_StartAtRandomPositions()
+    {
+        // Gateways started together should not all send their first request to the same instance.
+        var random = new Random(7);
+        var candidates = PolicyRuns.WithInFlight(new int[1_000]);
+
+        var firsts = Enumerable.Range(0, 8)
+            .Select(_ => LoadBalancingPolicyFactory.Create(LoadBalancingAlgorithms.RoundRobin, random).Pick(candidates))
+            .ToArray();
+
+        Assert.True(firsts.Distinct().Count() > 1, $"first picks {string.Join(", ", firsts)}");
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using TradingAgents.Actors.LoadBalancing;
+using TradingAgents.Actors.Routing;
 
 namespace TradingAgents.Actors.Tests.LoadBalancing;
 
@@ -32,6 +33,56 @@ public sealed class WeightedRandomPolicyTests
 
         Assert.Equal(0, counts[2]);
         Assert.InRange(counts[0], 4_800, 5_200);
+    }
+
+    [Fact]
+    public void Pick_NewTableWithOtherWeights_SharesFollowNewWeights()
+    {
+        var policy = new WeightedRandomPolicy(new Random(11));
+        PolicyRuns.Count(policy, PolicyRuns.WithWeights(1, 1, 1, 1), 1_000);
+
+        var counts = PolicyRuns.Count(policy, PolicyRuns.WithWeights(4, 3, 2, 1));
+
+        AssertShares([0.4, 0.3, 0.2, 0.1], counts);
+    }
+
+    [Fact]
+    public void Pick_WeightsFarApart_SharesFollowWeights()
+    {
+        // Mostly rejected draws: the exact scan decides most picks.
+        var counts = PolicyRuns.Count(new WeightedRandomPolicy(new Random(12)), PolicyRuns.WithWeights(1, 100, 1, 1, 1));
+
+        AssertShares([1 / 104.0, 100 / 104.0, 1 / 104.0, 1 / 104.0, 1 / 104.0], counts);
+    }
+
+    [Fact]
+    public void Pick_SameEndsHeavierMiddle_SharesFollowNewWeights()
+    {
+        // Two spans with the same first and last candidate and length: the cached bound (1) is too low for
+        // the second one's middle (5) until that candidate is drawn.
+        var policy = new WeightedRandomPolicy(new Random(13));
+        var ends = PolicyRuns.WithWeights(1, 1);
+        RouteEndpoint[] light = [ends[0], PolicyRuns.Endpoint(0, 0.05, 0, 1), ends[1]];
+        RouteEndpoint[] heavy = [ends[0], PolicyRuns.Endpoint(0, 0.05, 0, 5), ends[1]];
+        PolicyRuns.Count(policy, light, 1_000);
+
+        var counts = PolicyRuns.Count(policy, heavy);
+
+        AssertShares([1 / 7.0, 5 / 7.0, 1 / 7.0], counts);
+    }
+
+    [Fact]
+    public void Pick_ThreeHundredInstances_SharesFollowWeights()
+    {
+        var weights = Enumerable.Range(0, 300).Select(i => 1 + (i % 4)).ToArray();
+        var counts = PolicyRuns.Count(new WeightedRandomPolicy(new Random(14)), PolicyRuns.WithWeights(weights), 1_000_000);
+
+        // Per weight class: 75 instances each, so class w has share 75w / 750 = w / 10.
+        for (var weight = 1; weight <= 4; weight++)
+        {
+            var share = counts.Where((_, i) => weights[i] == weight).Sum() / 1_000_000.0;
+            Assert.InRange(share, (weight / 10.0) - Tolerance, (weight / 10.0) + Tolerance);
+        }
     }
 
     [Fact]
