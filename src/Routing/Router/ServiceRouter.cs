@@ -20,6 +20,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly RouterInstruments _instruments;
+    private readonly IRouterPickObserver? _pickObserver;
     private readonly Observer _observer;
     private readonly TaskCompletionSource _firstSnapshot = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
@@ -38,8 +39,10 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         Func<int> failureThreshold,
         TimeProvider timeProvider,
         RouterInstruments instruments,
+        IRouterPickObserver? pickObserver,
         ILogger logger)
     {
+        _pickObserver = pickObserver;
         Service = service;
         _grainFactory = grainFactory;
         _options = options;
@@ -265,9 +268,19 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Set when a request waited for the first snapshot; its pick counts as a cache miss.</summary>
+    internal bool NextPickWaited { get; set; }
+
     private RoutedCall Admit(RouteEndpoint endpoint, long generation, long leaseId, long now)
     {
         endpoint.Load.Started();
+        if (_pickObserver is { } observer)
+        {
+            var waited = NextPickWaited;
+            NextPickWaited = false;
+            observer.OnPicked(Service, endpoint.InstanceId, fromLocalState: !waited);
+        }
+
         return new RoutedCall(endpoint, generation, leaseId, now);
     }
 

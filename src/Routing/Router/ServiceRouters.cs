@@ -20,6 +20,7 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
     private readonly IOptionsMonitor<RouterOptions> _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly IRouterPickObserver? _pickObserver;
 
     /// <summary>Creates the registry; routers are created on first use.</summary>
     public ServiceRouters(
@@ -28,7 +29,8 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
         IOptionsMonitor<RouterOptions> options,
         IMeterFactory meterFactory,
         TimeProvider timeProvider,
-        ILoggerFactory loggerFactory)
+        ILoggerFactory loggerFactory,
+        IRouterPickObserver? pickObserver = null)
     {
         ArgumentNullException.ThrowIfNull(grainFactory);
         ArgumentNullException.ThrowIfNull(discovery);
@@ -40,6 +42,7 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
         _options = options;
         _timeProvider = timeProvider;
         _loggerFactory = loggerFactory;
+        _pickObserver = pickObserver;
         Instruments = new RouterInstruments(meterFactory, () => All);
     }
 
@@ -65,6 +68,7 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
         var router = Get(service);
         if (!router.HasSnapshot)
         {
+            router.NextPickWaited = true;
             try
             {
                 await router.FirstSnapshot.WaitAsync(_options.CurrentValue.FirstSnapshotTimeout, _timeProvider, cancellationToken).ConfigureAwait(false);
@@ -136,6 +140,7 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
             () => _discovery.CurrentValue.CircuitBreaker.FailureThreshold,
             _timeProvider,
             Instruments,
+            _pickObserver,
             _loggerFactory.CreateLogger<ServiceRouter>());
         router.Start();
         return router;

@@ -50,6 +50,7 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<DrainCoordinator>();
         services.TryAddSingleton<IGatewayObserver, NullGatewayObserver>();
         services.TryAddSingleton<ServiceForwarder>();
+        services.TryAddSingleton<IRouterPickObserver, DiscoveryPickObserver>();
         services.AddServiceRouters(configuration);
         return services;
     }
