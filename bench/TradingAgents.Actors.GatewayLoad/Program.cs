@@ -41,7 +41,7 @@ var (yarp, yarpAddress) = await PlainYarpProxy.StartAsync("data-service", backen
 var targets = new (string Name, Uri Url)[]
 {
     ("plain YARP", new Uri(yarpAddress, Path)),
-    ("gateway (grain select + report)", new Uri(gatewayAddress, Path)),
+    ("gateway (local router)", new Uri(gatewayAddress, Path)),
     ("backend direct (no proxy)", new Uri(backends[0].BaseAddress, Path["/data-service".Length..])),
 };
 
