@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace TradingAgents.Actors.Routing;
 
@@ -15,7 +16,8 @@ public static class RoutingServiceCollectionExtensions
     public static IServiceCollection AddServiceRouters(this IServiceCollection services, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        var options = services.AddOptions<RouterOptions>();
+        var options = services.AddOptions<RouterOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RouterOptions>, RouterOptionsValidator>());
         if (configuration is not null)
         {
             options.Bind(configuration.GetSection(RouterOptions.SectionName));

@@ -1,0 +1,29 @@
+using TradingAgents.Actors.Routing;
+
+namespace TradingAgents.Actors.Tests.Router;
+
+public sealed class RouterOptionsValidatorTests
+{
+    [Fact]
+    public void Validate_Defaults_Succeed() =>
+        Assert.True(new RouterOptionsValidator().Validate(null, new RouterOptions()).Succeeded);
+
+    [Fact]
+    public void Validate_SeveralBadKeys_NamesEveryOne()
+    {
+        var result = new RouterOptionsValidator().Validate(null, new RouterOptions
+        {
+            VersionCheckInterval = TimeSpan.Zero,
+            OutcomeFlushInterval = TimeSpan.FromSeconds(-1),
+            TrialLeasesPerRequest = 0,
+            MaxPendingOutcomes = 0,
+        });
+
+        Assert.True(result.Failed);
+        Assert.Equal(4, result.Failures!.Count());
+        Assert.Contains(result.Failures!, f => f.StartsWith("Routing:VersionCheckInterval is 00:00:00;", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Routing:OutcomeFlushInterval is -00:00:01;", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Routing:TrialLeasesPerRequest is 0;", StringComparison.Ordinal));
+        Assert.Contains(result.Failures!, f => f.StartsWith("Routing:MaxPendingOutcomes is 0;", StringComparison.Ordinal));
+    }
+}
