@@ -15,6 +15,7 @@ internal sealed class EndpointLoad
     private long _leaseGeneration;
     private long _leasesUseBefore;
     private int _leaseRequestPending;
+    private long _picks;
 
     /// <summary>Calls from this process that have not ended.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
@@ -41,7 +42,14 @@ internal sealed class EndpointLoad
     /// <summary>The instance's outcome stream, created on first use.</summary>
     public OutcomeStream? Stream { get; set; }
 
-    public void Started() => Interlocked.Increment(ref _inFlight);
+    /// <summary>Calls this process admitted to the instance since it appeared (for windowed shares of traffic).</summary>
+    public long Picks => Volatile.Read(ref _picks);
+
+    public void Started()
+    {
+        Interlocked.Increment(ref _inFlight);
+        Interlocked.Increment(ref _picks);
+    }
 
     public void Ended() => Interlocked.Decrement(ref _inFlight);
 

@@ -79,6 +79,9 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
     /// <summary>Calls from this process in flight per instance, for status pages.</summary>
     public IReadOnlyDictionary<string, int> InFlight => Volatile.Read(ref _table).All.ToDictionary(e => e.InstanceId, e => e.InFlight, StringComparer.Ordinal);
 
+    /// <summary>Calls this process admitted per instance since the instance appeared; a status page diffs two readings for a recent share.</summary>
+    public IReadOnlyDictionary<string, long> Picks => Volatile.Read(ref _table).All.ToDictionary(e => e.InstanceId, e => e.Load.Picks, StringComparer.Ordinal);
+
     internal RouteTable Table => Volatile.Read(ref _table);
 
     /// <summary>Subscribes to the service grain and starts the background loop (version checks, outcome flushes, leases).</summary>

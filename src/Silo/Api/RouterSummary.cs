@@ -7,4 +7,5 @@ namespace TradingAgents.Actors.Silo.Api;
 /// <param name="SnapshotAgeSeconds">Seconds since the control plane last confirmed the snapshot; null before the first.</param>
 /// <param name="ControlPlaneError">The last error reaching the service grain; null while it answers.</param>
 /// <param name="InFlight">This gateway's calls in flight per instance.</param>
-public sealed record RouterSummary(string Service, Guid Epoch, long Version, double? SnapshotAgeSeconds, string? ControlPlaneError, IReadOnlyDictionary<string, int> InFlight);
+/// <param name="Picks">Calls this gateway admitted per instance since the instance appeared (a counter: diff two readings for a recent share).</param>
+public sealed record RouterSummary(string Service, Guid Epoch, long Version, double? SnapshotAgeSeconds, string? ControlPlaneError, IReadOnlyDictionary<string, int> InFlight, IReadOnlyDictionary<string, long> Picks);

@@ -1,11 +1,29 @@
 // Renders /api/discovery every 1.5 s. Text goes in through textContent only: instance and
-// service names come from EndpointSlices and configuration, not from this page.
+// service names come from EndpointSlices and configuration, not from this page. In flight, picks
+// and the share of traffic are this gateway's (its routers); the share covers the last 30 s.
 "use strict";
 (() => {
   const refreshMs = 1500;
   const root = document.getElementById("services");
   const status = document.getElementById("status");
-  const columns = ["instance", "conditions", "health", "circuit", "selectable", "in flight", "EWMA latency", "failures in a row", "selections", "share of traffic", "why not selectable / last change"];
+  const windowMs = 30000;
+  const columns = ["instance", "conditions", "health", "circuit", "selectable", "in flight", "EWMA latency", "failures in a row", "picks", "share (last 30 s)", "why not selectable / last change"];
+  // Per service: readings of the router's pick counters, oldest first, kept for the window.
+  const history = new Map();
+
+  function recentPicks(router, now) {
+    if (!router) return new Map();
+    const readings = history.get(router.service) || [];
+    readings.push({ at: now, picks: router.picks });
+    while (readings.length > 1 && now - readings[1].at >= windowMs) readings.shift();
+    history.set(router.service, readings);
+    const oldest = readings[0];
+    const recent = new Map();
+    for (const [id, count] of Object.entries(router.picks)) {
+      recent.set(id, count - (readings.length > 1 ? (oldest.picks[id] || 0) : 0));
+    }
+    return recent;
+  }
 
   function cell(row, text, className) {
     const td = document.createElement("td");
@@ -25,7 +43,7 @@
     return state === "halfOpen" ? "half-open" : state;
   }
 
-  function renderService(snapshot) {
+  function renderService(snapshot, router, now) {
     const section = document.createElement("section");
     section.dataset.service = snapshot.service;
     const title = document.createElement("h2");
@@ -35,8 +53,15 @@
     meta.className = "meta";
     const sources = snapshot.sources.map(s => `${s.source} ${s.generation ? `g${s.generation} ` : ""}v${s.version} (${s.endpointCount} endpoints, synced ${s.ageSeconds.toFixed(0)} s ago)`).join("; ");
     const selectable = snapshot.instances.filter(i => i.selectable).length;
-    meta.textContent = `${snapshot.algorithm} · ${selectable} of ${snapshot.instances.length} selectable · ${snapshot.selectionsServed} selections · sources: ${sources || "none"}`;
+    const age = router && router.snapshotAgeSeconds != null ? `routing snapshot v${router.version}, ${router.snapshotAgeSeconds.toFixed(1)} s old` : "no routing snapshot in this gateway";
+    meta.textContent = `${snapshot.algorithm} · ${selectable} of ${snapshot.instances.length} selectable · ${age} · sources: ${sources || "none"}`;
     section.appendChild(meta);
+    if (router && router.controlPlaneError) {
+      const problem = document.createElement("div");
+      problem.className = "problem";
+      problem.textContent = `control plane unreachable, routing from the last snapshot: ${router.controlPlaneError}`;
+      section.appendChild(problem);
+    }
     for (const s of snapshot.sources.filter(s => s.problem)) {
       const problem = document.createElement("div");
       problem.className = "problem";
@@ -52,7 +77,8 @@
       head.appendChild(th);
     }
     const body = table.createTBody();
-    const total = snapshot.instances.reduce((sum, i) => sum + i.selectionsServed, 0);
+    const recent = recentPicks(router, now);
+    const total = [...recent.values()].reduce((sum, n) => sum + n, 0);
     for (const i of snapshot.instances) {
       const row = body.insertRow();
       row.dataset.instance = i.instanceId;
@@ -61,11 +87,12 @@
       cell(row, i.health, i.health);
       cell(row, circuitText(i.circuit), i.circuit).dataset.field = "circuit";
       cell(row, i.selectable ? "yes" : "no", i.selectable ? "yes" : "no");
-      cell(row, String(i.inFlight), "num");
+      cell(row, String(router && router.inFlight[i.instanceId] || 0), "num");
       cell(row, `${i.ewmaLatencyMs.toFixed(1)} ms`, "num");
       cell(row, String(i.consecutiveFailures), "num");
-      cell(row, String(i.selectionsServed), "num");
-      const share = total === 0 ? 0 : i.selectionsServed / total;
+      const picks = router && router.picks[i.instanceId] || 0;
+      cell(row, String(picks), "num");
+      const share = total === 0 ? 0 : (recent.get(i.instanceId) || 0) / total;
       const shareCell = cell(row, "", "num");
       const bar = document.createElement("span");
       bar.className = "bar";
@@ -87,8 +114,13 @@
   async function refresh() {
     try {
       const list = await getJson("api/discovery/services");
-      const snapshots = await Promise.all(list.services.map(s => getJson(`api/discovery/services/${encodeURIComponent(s.name)}`)));
-      root.replaceChildren(...snapshots.map(renderService));
+      const [snapshots, routers] = await Promise.all([
+        Promise.all(list.services.map(s => getJson(`api/discovery/services/${encodeURIComponent(s.name)}`))),
+        getJson("api/discovery/routers"),
+      ]);
+      const byService = new Map(routers.map(r => [r.service, r]));
+      const now = Date.now();
+      root.replaceChildren(...snapshots.map(s => renderService(s, byService.get(s.service), now)));
       status.className = "status";
       status.textContent = `${snapshots.length} services · updated ${new Date().toLocaleTimeString()}`;
     } catch (error) {

@@ -49,6 +49,9 @@ public sealed class DiscoveryStatusPageTests(GatewayFixture gateway)
             foreach (var service in gateway.Backends.Keys)
             {
                 await Assertions.Expect(page.Locator($"section[data-service='{service}'] h2")).ToHaveTextAsync(service);
+
+                // The gateway's router for the service (warmed at start-up) and how old its snapshot is.
+                await Assertions.Expect(page.Locator($"section[data-service='{service}'] .meta")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"routing snapshot v\d+, \d+\.\d s old"));
                 foreach (var backend in gateway.Backends[service])
                 {
                     await Assertions.Expect(page.Locator($"section[data-service='{service}'] tr[data-instance='{GatewayFixture.InstanceIdOf(backend)}']")).ToHaveCountAsync(1);

@@ -317,6 +317,9 @@ public sealed class EndpointSliceWatcherTests
         var heldVersion = before.Version.ToString(CultureInfo.InvariantCulture);
         Assert.Equal(h.Timing.RelistAfterWatchFailures, h.WatchRequests.Count(r => r.ResourceVersion == heldVersion));
         Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Name == "RelistAfterWatchFailures");
+
+        // "Recovered" is logged once the watcher marks progress, which may follow the publish above.
+        await h.PumpUntilAsync(() => h.Logs.GetSnapshot().Any(r => r.Id.Name == "Recovered"), h.Timing.MaxBackoff);
         Assert.Contains(h.Logs.GetSnapshot(), r => r.Id.Name == "Recovered");
     }
 
