@@ -165,7 +165,7 @@ internal sealed partial class InstanceGrain(
                     _score.RecordSuccesses(count, entry.TotalLatency);
                     break;
                 case OutcomeKind.Failure:
-                    _score.RecordFailures(count);
+                    _score.RecordFailures(count, entry.TotalLatency);
                     break;
                 case OutcomeKind.Backpressure:
                     var pause = entry.RetryAfter is { } asked && asked > TimeSpan.Zero ? asked : DefaultRetryAfter;

@@ -47,11 +47,22 @@ internal sealed class ScoreStatistics
         Completed(count);
     }
 
-    /// <summary><paramref name="count"/> failed calls.</summary>
-    public void RecordFailures(int count)
+    /// <summary>
+    /// <paramref name="count"/> failed calls that took <paramref name="totalLatency"/> together. A failure
+    /// slower than the average is latency evidence too (a call cut at a 30 s timeout says the instance
+    /// takes at least 30 s), so it moves the average up like a sample; a fast failure (connection
+    /// refused) leaves it, since it says nothing about how fast the instance answers.
+    /// </summary>
+    public void RecordFailures(int count, TimeSpan totalLatency = default)
     {
         count = Math.Max(1, count);
         ConsecutiveFailures = (int)Math.Min(int.MaxValue, (long)ConsecutiveFailures + count);
+        var meanMs = totalLatency.TotalMilliseconds / count;
+        if (Measured && meanMs > _ewmaLatencyMs)
+        {
+            _ewmaLatencyMs = meanMs + (Math.Pow(1 - EwmaAlpha, count) * (_ewmaLatencyMs - meanMs));
+        }
+
         Completed(count);
     }
 

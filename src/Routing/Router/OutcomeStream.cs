@@ -16,7 +16,7 @@ internal sealed class OutcomeStream(IInstanceGrain grain, string reporterId, int
     private readonly List<OutcomeEntry> _pending = [];
     private OutcomeReport? _undelivered;
     private long _sequence;
-    private bool _sending;
+    private TaskCompletionSource? _sending;
 
     // The open run of successes, not yet an entry.
     private int _runCount;
@@ -71,38 +71,60 @@ internal sealed class OutcomeStream(IInstanceGrain grain, string reporterId, int
         }
     }
 
-    /// <summary>Sends what is pending, unless a report is already in flight. Never throws.</summary>
+    /// <summary>
+    /// Sends what is pending. When a report is already in flight, returns at once unless
+    /// <paramref name="waitForRunning"/>, in which case it waits for that send and then sends the rest
+    /// (shutdown, tests: everything appended before the call has been offered to the grain when it
+    /// completes). Never throws.
+    /// </summary>
     /// <returns>False when the grain could not be reached.</returns>
-    public async Task<bool> FlushAsync()
+    public async Task<bool> FlushAsync(bool waitForRunning = false)
     {
         while (true)
         {
             OutcomeReport report;
+            TaskCompletionSource done;
             lock (_gate)
             {
-                if (_sending)
+                if (_sending is { } running)
                 {
-                    return true;
-                }
-
-                if (_undelivered is { } again)
-                {
-                    report = again;
-                }
-                else
-                {
-                    CloseRun();
-                    if (_pending.Count == 0)
+                    if (!waitForRunning)
                     {
                         return true;
                     }
 
-                    report = new OutcomeReport(reporterId, ++_sequence, [.. _pending]);
-                    _pending.Clear();
+                    report = null!;
+                    done = running;
                 }
+                else
+                {
+                    if (_undelivered is { } again)
+                    {
+                        report = again;
+                    }
+                    else
+                    {
+                        CloseRun();
+                        if (_pending.Count == 0)
+                        {
+                            return true;
+                        }
 
-                _sending = true;
-                _undelivered = report;
+                        report = new OutcomeReport(reporterId, ++_sequence, [.. _pending]);
+                        _pending.Clear();
+                    }
+
+                    done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _sending = done;
+                    _undelivered = report;
+                }
+            }
+
+            if (report is null)
+            {
+                // Another flush is sending: wait for it, then look again.
+                await done.Task.ConfigureAwait(false);
+                continue;
             }
 
             var delivered = false;
@@ -118,13 +140,14 @@ internal sealed class OutcomeStream(IInstanceGrain grain, string reporterId, int
 
             lock (_gate)
             {
-                _sending = false;
+                _sending = null;
                 if (delivered)
                 {
                     _undelivered = null;
                 }
             }
 
+            done.SetResult();
             if (!delivered)
             {
                 return false;
@@ -132,7 +155,7 @@ internal sealed class OutcomeStream(IInstanceGrain grain, string reporterId, int
 
             lock (_gate)
             {
-                if (_pending.Count == 0)
+                if (_pending.Count == 0 && _runCount == 0)
                 {
                     return true;
                 }

@@ -230,8 +230,8 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Sends every pending outcome now (shutdown, tests); completes when each stream's report is delivered or failed.</summary>
-    public Task FlushAsync() => FlushAllAsync();
+    /// <summary>Sends every pending outcome now (shutdown, tests), waiting for sends already under way; completes when each stream's reports are delivered or failed.</summary>
+    public Task FlushAsync() => FlushAllAsync(waitForRunning: true);
 
     /// <summary>Stops the background loop without waiting for it or sending pending outcomes; prefer <see cref="DisposeAsync"/>.</summary>
     public void Dispose()
@@ -254,7 +254,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
             await loop.ConfigureAwait(false);
         }
 
-        await FlushAllAsync().ConfigureAwait(false);
+        await FlushAllAsync(waitForRunning: true).ConfigureAwait(false);
         if (_observerReference is { } reference)
         {
             try
@@ -384,23 +384,23 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         }
     }
 
-    private Task FlushAllAsync()
+    private Task FlushAllAsync(bool waitForRunning = false)
     {
         List<Task>? flushes = null;
         foreach (var endpoint in Volatile.Read(ref _table).All)
         {
             if (endpoint.Load.Stream is { HasPending: true } stream)
             {
-                (flushes ??= []).Add(FlushAsync(endpoint.Load, stream));
+                (flushes ??= []).Add(FlushAsync(endpoint.Load, stream, waitForRunning));
             }
         }
 
         return flushes is null ? Task.CompletedTask : Task.WhenAll(flushes);
     }
 
-    private async Task FlushAsync(EndpointLoad load, OutcomeStream stream)
+    private async Task FlushAsync(EndpointLoad load, OutcomeStream stream, bool waitForRunning = false)
     {
-        if (await stream.FlushAsync().ConfigureAwait(false) && load.Ejected && load.EjectionDeliveredAt == 0)
+        if (await stream.FlushAsync(waitForRunning).ConfigureAwait(false) && load.Ejected && load.EjectionDeliveredAt == 0)
         {
             load.EjectionDeliveredAt = _timeProvider.GetTimestamp();
         }

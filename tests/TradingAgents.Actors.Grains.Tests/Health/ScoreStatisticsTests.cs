@@ -127,4 +127,18 @@ public sealed class ScoreStatisticsTests
         _score.Tick(probing: true);
         Assert.Equal(4, _score.ConsecutiveFailures);
     }
+
+    [Fact]
+    public void RecordFailures_SlowerThanTheAverage_RaiseItFastOnesLeaveIt()
+    {
+        _score.RecordSuccesses(1, TimeSpan.FromMilliseconds(3));
+
+        _score.RecordFailures(1, TimeSpan.FromMilliseconds(1));
+        Assert.Equal(3, _score.EwmaLatencyMs, precision: 9);
+
+        // A call cut at a 30 s timeout: 30000 + 0.7 × (3 - 30000).
+        _score.RecordFailures(1, TimeSpan.FromSeconds(30));
+        Assert.Equal(30000 + (0.7 * (3 - 30000)), _score.EwmaLatencyMs, precision: 6);
+        Assert.Equal(2, _score.ConsecutiveFailures);
+    }
 }
