@@ -21,6 +21,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly RouterInstruments _instruments;
     private readonly IRouterPickObserver? _pickObserver;
+    private readonly Action<ServiceRouter>? _forgotten;
     private readonly Observer _observer;
     private readonly TaskCompletionSource _firstSnapshot = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
@@ -40,9 +41,11 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         TimeProvider timeProvider,
         RouterInstruments instruments,
         IRouterPickObserver? pickObserver,
+        Action<ServiceRouter>? forgotten,
         ILogger logger)
     {
         _pickObserver = pickObserver;
+        _forgotten = forgotten;
         Service = service;
         _grainFactory = grainFactory;
         _options = options;
@@ -226,6 +229,13 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
             ReleaseLocalExclusions(table);
             RequestLeases(table);
             _firstSnapshot.TrySetResult();
+            if (snapshot.Status == SelectionStatus.UnknownService && current.Status != SelectionStatus.UnknownService && _forgotten is { } forget)
+            {
+                // The service is gone (deleted, or never existed): stop subscribing, or the version
+                // checks would keep re-activating its grain.
+                forget(this);
+            }
+
             return;
         }
     }

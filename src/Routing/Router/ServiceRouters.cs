@@ -79,11 +79,6 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
             }
         }
 
-        if (router.HasSnapshot && router.Snapshot.Status == SelectionStatus.UnknownService && _routers.TryRemove(service, out var removed))
-        {
-            await removed.Value.DisposeAsync().ConfigureAwait(false);
-        }
-
         return router;
     }
 
@@ -131,6 +126,16 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
         _routers.Clear();
     }
 
+    /// <summary>Drops a router whose service the control plane no longer knows; a later request creates a new one.</summary>
+    private void Forget(ServiceRouter router)
+    {
+        if (_routers.TryGetValue(router.Service, out var held) && held.IsValueCreated && ReferenceEquals(held.Value, router)
+            && _routers.TryRemove(new KeyValuePair<string, Lazy<ServiceRouter>>(router.Service, held)))
+        {
+            _ = router.DisposeAsync().AsTask();
+        }
+    }
+
     private ServiceRouter Create(string service)
     {
         var router = new ServiceRouter(
@@ -141,6 +146,7 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
             _timeProvider,
             Instruments,
             _pickObserver,
+            Forget,
             _loggerFactory.CreateLogger<ServiceRouter>());
         router.Start();
         return router;
