@@ -238,10 +238,5 @@ public sealed class RenderedConfigGatewayTests : IAsyncLifetime
         return (response.StatusCode, body.RootElement.GetProperty("status").GetString(), missing);
     }
 
-    private static string FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static string FreePort() => Infrastructure.FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -81,11 +81,6 @@ internal sealed class GatewayTestHost : IAsyncDisposable
         }
     }
 
-    /// <summary>A port nobody listens on right now (bound and released), for the silo's fixed ports.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A port nobody listens on right now (bound and released), for the silo's fixed ports; never the same twice.</summary>
+    public static int FreePort() => Infrastructure.FreePort.Next();
 }
