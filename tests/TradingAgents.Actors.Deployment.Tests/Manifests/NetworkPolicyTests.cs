@@ -16,7 +16,7 @@ public sealed class NetworkPolicyTests
     private static readonly Peer Prometheus = Peer.Pod("monitoring", Labels(("app.kubernetes.io/name", "prometheus")));
     private static readonly Peer PrometheusImpostor = Peer.Pod("other-team", Labels(("app.kubernetes.io/name", "prometheus")));
     private static readonly Peer ClusterDns = Peer.Pod("kube-system", Labels(("k8s-app", "kube-dns")), Port("dns", 53, "UDP"), Port("dns-tcp", 53, "TCP"));
-    private static readonly Peer ApiServer = Peer.Address("10.96.0.1");
+    private static readonly Peer ApiServer = Peer.Address("198.51.100.1");
 
     public static TheoryData<string> AppRoots => new() { "base", "overlays/dev", "overlays/prod" };
 
@@ -88,7 +88,7 @@ public sealed class NetworkPolicyTests
 
         var redis = build.OfType<V1Deployment>().SingleOrDefault(d => d.Metadata.Name == "redis");
         // prod: a managed Redis outside the cluster.
-        var redisPeer = redis is null ? Peer.Address("10.20.30.40") : PodOf(redis);
+        var redisPeer = redis is null ? Peer.Address("198.51.100.40") : PodOf(redis);
         Assert.True(model.Allows(gateway, redisPeer, 6379), "gateway to Redis");
     }
 

@@ -13,11 +13,11 @@ public sealed class OperatorAccessMiddlewareTests
     [Theory]
     [InlineData("127.0.0.1", false, null, null, 200)]
     [InlineData("::1", false, null, null, 200)]
-    [InlineData("10.1.2.3", false, null, null, 403)]
-    [InlineData("10.1.2.3", true, null, null, 200)]
-    [InlineData("10.1.2.3", false, "s3cret", "Bearer s3cret", 200)]
-    [InlineData("10.1.2.3", false, "s3cret", "Bearer wrong", 403)]
-    [InlineData("10.1.2.3", false, "s3cret", null, 403)]
+    [InlineData("198.51.100.23", false, null, null, 403)]
+    [InlineData("198.51.100.23", true, null, null, 200)]
+    [InlineData("198.51.100.23", false, "s3cret", "Bearer s3cret", 200)]
+    [InlineData("198.51.100.23", false, "s3cret", "Bearer wrong", 403)]
+    [InlineData("198.51.100.23", false, "s3cret", null, 403)]
     public async Task InvokeAsync_ClientAndSettings_AllowsOrRefuses(string remote, bool allowRemote, string? token, string? authorization, int expected)
     {
         foreach (var path in OperatorSurfaces.Prefixes)
@@ -36,7 +36,7 @@ public sealed class OperatorAccessMiddlewareTests
     [InlineData("/apis/other")]
     public async Task InvokeAsync_ClientPath_PassesFromAnyClient(string path)
     {
-        var (status, reached) = await InvokeAsync(path, "10.1.2.3", 8080, new DashboardAccessOptions(), new ManagementOptions { Port = 9091 }, authorization: null);
+        var (status, reached) = await InvokeAsync(path, "198.51.100.23", 8080, new DashboardAccessOptions(), new ManagementOptions { Port = 9091 }, authorization: null);
 
         Assert.Equal(200, status);
         Assert.True(reached);
@@ -44,8 +44,8 @@ public sealed class OperatorAccessMiddlewareTests
 
     [Theory]
     [InlineData("127.0.0.1", 8080, 404)]
-    [InlineData("10.1.2.3", 8080, 404)]
-    [InlineData("10.1.2.3", 9091, 200)]
+    [InlineData("198.51.100.23", 8080, 404)]
+    [InlineData("198.51.100.23", 9091, 200)]
     [InlineData("127.0.0.1", 9091, 200)]
     public async Task InvokeAsync_ManagementPort_OperatorPathsOnlyThere(string remote, int localPort, int expected)
     {

@@ -39,9 +39,13 @@ internal static partial class GatewayProcess
     }
 
     /// <summary>Runs the gateway with <paramref name="args"/> in <paramref name="workingDirectory"/> and waits (at most 90 s) for it to exit.</summary>
-    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(string workingDirectory, params string[] args)
+    public static Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(string workingDirectory, params string[] args) =>
+        RunToExitAsync(StartInfo(workingDirectory, args), "The gateway");
+
+    /// <summary>Starts <paramref name="start"/> (output redirected) and waits at most 90 s for it to exit; kills it and throws after that.</summary>
+    public static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunToExitAsync(ProcessStartInfo start, string what)
     {
-        using var process = Process.Start(StartInfo(workingDirectory, args)) ?? throw new InvalidOperationException("dotnet did not start.");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
@@ -52,7 +56,7 @@ internal static partial class GatewayProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The gateway did not exit within 90 s. Output so far: {await output}");
+            throw new TimeoutException($"{what} did not exit within 90 s. Output so far: {await output}{await error}");
         }
 
         return (process.ExitCode, await output, await error);

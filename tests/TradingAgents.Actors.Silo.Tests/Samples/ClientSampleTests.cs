@@ -43,7 +43,7 @@ public sealed class ClientSampleTests
         Assert.False(GatewayProcess.HasStackTrace(error), error);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    private static async Task<(int ExitCode, string StandardOutput, string StandardError)> RunAsync(params string[] args)
     {
         // From the sample's own build output (the project reference built it): its runtimeconfig and
         // deps are its own, not the test project's, which runs on the ASP.NET Core framework.
@@ -60,20 +60,6 @@ public sealed class ClientSampleTests
             start.ArgumentList.Add(arg);
         }
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The sample did not exit within 90 s: {await output}{await error}");
-        }
-
-        return (process.ExitCode, await output, await error);
+        return await GatewayProcess.RunToExitAsync(start, "The sample");
     }
 }
