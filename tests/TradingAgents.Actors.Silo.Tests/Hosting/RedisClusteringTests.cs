@@ -52,12 +52,25 @@ public sealed class RedisClusteringTests
             1,
             [.. Enumerable.Repeat(new OutcomeEntry(OutcomeKind.Failure, 1, TimeSpan.FromMilliseconds(1), generation, Error: "HTTP 500"), 5)]));
 
-        using var snapshot = await second.Client.GetAsync(new Uri("/api/discovery/services/data-service", UriKind.Relative));
-        var json = await snapshot.Content.ReadFromJsonAsync<JsonElement>();
-        var circuit = json.GetProperty("instances").EnumerateArray()
-            .Single(i => i.GetProperty("instanceId").GetString() == instanceId)
-            .GetProperty("circuit").GetString();
+        // The instance grain pushes to the service grain one-way, and the service grain pushes to every
+        // router: the fleet view arrives within milliseconds, not within the report's call.
+        var circuit = await Eventually.MatchAsync(
+            async () =>
+            {
+                using var snapshot = await second.Client.GetAsync(new Uri("/api/discovery/services/data-service", UriKind.Relative));
+                var json = await snapshot.Content.ReadFromJsonAsync<JsonElement>();
+                return json.GetProperty("instances").EnumerateArray()
+                    .Single(i => i.GetProperty("instanceId").GetString() == instanceId)
+                    .GetProperty("circuit").GetString();
+            },
+            c => string.Equals(c, "open", StringComparison.OrdinalIgnoreCase),
+            "the open circuit to reach the service grain");
         Assert.Equal("open", circuit, ignoreCase: true);
+        var router = second.Services.GetRequiredService<ServiceRouters>().Get("data-service");
+        await Eventually.MatchAsync(
+            () => Task.FromResult(router.Snapshot.Instances.Single(i => i.InstanceId == instanceId).Circuit),
+            c => c == CircuitState.Open,
+            "the second gateway's router to get the open circuit pushed");
 
         for (var i = 0; i < 10; i++)
         {
