@@ -20,4 +20,5 @@ public sealed record InstanceSnapshot(
     [property: Id(14)] bool Selectable,
     [property: Id(15)] string? NotSelectableReason,
     [property: Id(16)] string? LastChangeReason,
-    [property: Id(17)] IReadOnlyList<string> Sources);
+    [property: Id(17)] IReadOnlyList<string> Sources,
+    [property: Id(60)] InstanceOverride? Override = null);

@@ -19,6 +19,7 @@ namespace TradingAgents.Actors.Discovery;
 /// <param name="BreakerGeneration">Counts breaker transitions (persisted with the breaker).</param>
 /// <param name="BackoffUntil">No ordinary traffic until then (the instance answered 429/503 with Retry-After).</param>
 /// <param name="Measured">True once a call latency sample or a passing probe exists.</param>
+/// <param name="Override">The operator's override in force, if any.</param>
 [GenerateSerializer, Immutable, Alias("ta.InstanceStatus")]
 public sealed record InstanceStatus(
     [property: Id(0)] string InstanceId,
@@ -33,4 +34,5 @@ public sealed record InstanceStatus(
     [property: Id(9)] string? LastChangeReason,
     [property: Id(10)] long BreakerGeneration = 0,
     [property: Id(11)] DateTimeOffset? BackoffUntil = null,
-    [property: Id(12)] bool Measured = false);
+    [property: Id(12)] bool Measured = false,
+    [property: Id(60)] InstanceOverride? Override = null);

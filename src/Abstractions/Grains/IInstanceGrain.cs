@@ -37,6 +37,15 @@ public interface IInstanceGrain : IGrainWithStringKey
     [Alias("Retire")]
     ValueTask RetireAsync();
 
+    /// <summary>
+    /// Applies an operator's eject, drain, pin or restore fleet-wide: records it in the history (who, when,
+    /// why), persists it with the breaker, and pushes the change to the service grain at once.
+    /// </summary>
+    /// <returns>The instance after the action.</returns>
+    /// <exception cref="ArgumentException">The reason or the operator's name is empty.</exception>
+    [Alias("ApplyOperatorAction")]
+    ValueTask<InstanceDetails> ApplyOperatorActionAsync(OperatorActionRequest request);
+
     /// <summary>Current status and recent transitions.</summary>
     [Alias("GetDetails"), ReadOnly]
     ValueTask<InstanceDetails> GetDetailsAsync();

@@ -40,7 +40,8 @@ internal sealed class InstanceEntry(ServiceEndpoint endpoint, IReadOnlyList<stri
 
     /// <summary>
     /// What traffic the instance may take at <paramref name="now"/>, and why not when it may take none.
-    /// Order of the rules: slice conditions, health, breaker, backpressure.
+    /// Order of the rules: slice conditions, the operator's eject or pin, health, breaker, backpressure,
+    /// the operator's drain, the slice's draining condition.
     /// </summary>
     public (InstanceAvailability Availability, string? Reason) Decide(DateTimeOffset now)
     {
@@ -48,6 +49,18 @@ internal sealed class InstanceEntry(ServiceEndpoint endpoint, IReadOnlyList<stri
         if (!conditions.IsUsable)
         {
             return (InstanceAvailability.Unavailable, $"not ready ({conditions})");
+        }
+
+        switch (Status?.Override)
+        {
+            case { Action: OperatorAction.Eject } eject:
+                return (InstanceAvailability.Unavailable, eject.Describe());
+            case { Action: OperatorAction.Pin }:
+                // Pinned: the breaker, health checks and backpressure do not take it out (their state
+                // still shows, and the history says what they would have done).
+                return conditions.IsDrainingOnly
+                    ? (InstanceAvailability.DrainingOnly, "draining: used only when nothing else is left")
+                    : (InstanceAvailability.Selectable, null);
         }
 
         if (Health == HealthState.Unhealthy)
@@ -68,6 +81,11 @@ internal sealed class InstanceEntry(ServiceEndpoint endpoint, IReadOnlyList<stri
         if (Status?.BackoffUntil is { } until && until > now)
         {
             return (InstanceAvailability.Unavailable, $"backpressure: asked for no traffic until {until:HH:mm:ss}");
+        }
+
+        if (Status?.Override is { Action: OperatorAction.Drain } drain)
+        {
+            return (InstanceAvailability.DrainingOnly, $"{drain.Describe()} (used only when nothing else is left)");
         }
 
         return conditions.IsDrainingOnly

@@ -15,10 +15,12 @@ namespace TradingAgents.Actors.Grains;
 /// One endpoint of one service. Every router in the fleet streams its outcomes here, so the breaker
 /// opens on five failures in a row seen by any router and its half-open trials are leased fleet-wide.
 /// Probes the endpoint on a jittered timer without ever waiting on it. Pushes every change routing
-/// depends on to the service grain, and persists the breaker on every transition.
+/// depends on to the service grain, and persists the breaker on every transition. Holds the operator's
+/// override (eject, drain, pin) and the history of every transition, persisted with the breaker.
 /// </summary>
 internal sealed partial class InstanceGrain(
     [PersistentState("breaker", ServiceDiscoveryHostingExtensions.BreakerStorageName)] IPersistentState<CircuitBreakerState> stored,
+    [PersistentState("control", ServiceDiscoveryHostingExtensions.BreakerStorageName)] IPersistentState<InstanceControlState> control,
     IOptionsMonitor<ServiceDiscoveryOptions> options,
     HealthProbe probe,
     EndpointCatalog catalog,
@@ -58,6 +60,8 @@ internal sealed partial class InstanceGrain(
     private DateTimeOffset? _breakerTimerDue;
     private IGrainTimer? _statisticsTimer;
     private DateTimeOffset? _backoffUntil;
+    private InstanceOverride? _override;
+    private bool _historyDirty;
 
     private long _sequence;
     private string? _lastChangeReason;
@@ -78,6 +82,15 @@ internal sealed partial class InstanceGrain(
         var current = options.CurrentValue;
         _breaker = new CircuitBreaker(current.CircuitBreaker, timeProvider, TrialLeaseHoldTime + current.GetTimeout(_service) + TrialLeaseMargin);
         _health = new HealthTracker(current.LoadBalancing.HealthCheck.FailureThreshold);
+        if (control.RecordExists && control.State is { } kept)
+        {
+            _override = kept.Override;
+            foreach (var transition in kept.History.TakeLast(HistoryLength))
+            {
+                _history.Enqueue(transition);
+            }
+        }
+
         if (stored.RecordExists && stored.State is { } saved)
         {
             var moved = _breaker.Restore(saved);
@@ -86,7 +99,7 @@ internal sealed partial class InstanceGrain(
             _generationSeen = saved.Generation + (moved ? 1 : 0);
             _generationPersisted = saved.Generation;
             var restored = moved ? "half-open, with a new generation" : saved.State.ToString();
-            Record($"circuit {saved.State} restored", $"restored from storage as {restored}; last cause: {saved.LastReason ?? "none"}");
+            Record($"circuit {saved.State} restored", $"restored from storage as {restored}; last cause: {saved.LastReason ?? "none"}", Causes.Storage);
             LogRestored(logger, _service, _instanceId, saved.State, _generationSeen);
             if (moved)
             {
@@ -172,6 +185,11 @@ internal sealed partial class InstanceGrain(
                     var until = now + (pause < maxRetryAfter ? pause : maxRetryAfter);
                     if (_backoffUntil is not { } held || held < until)
                     {
+                        if (_backoffUntil is not { } previous || previous <= now)
+                        {
+                            Record("backpressure", $"{entry.Error ?? "the instance"} asked for no traffic until {until:HH:mm:ss} (reported by {report.ReporterId})", Causes.Backpressure);
+                        }
+
                         _backoffUntil = until;
                     }
 
@@ -214,13 +232,21 @@ internal sealed partial class InstanceGrain(
         _statisticsTimer?.Dispose();
         _statisticsTimer = null;
         DeactivateOnIdle();
-        if (stored.RecordExists)
+        if (stored.RecordExists || control.RecordExists)
         {
-            // The endpoint left every source: its breaker history goes with it, or Redis would keep
-            // one key per pod address ever seen.
+            // The endpoint left every source: its breaker, override and history go with it, or Redis
+            // would keep keys for every pod address ever seen.
             try
             {
-                await stored.ClearStateAsync().ConfigureAwait(true);
+                if (stored.RecordExists)
+                {
+                    await stored.ClearStateAsync().ConfigureAwait(true);
+                }
+
+                if (control.RecordExists)
+                {
+                    await control.ClearStateAsync().ConfigureAwait(true);
+                }
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
@@ -229,8 +255,43 @@ internal sealed partial class InstanceGrain(
         }
     }
 
-    public ValueTask<InstanceDetails> GetDetailsAsync() =>
-        ValueTask.FromResult(new InstanceDetails(_service, _endpoint, CreateStatus(), _breaker.OpenUntil, _breaker.ActiveTrials, [.. _history]));
+    public async ValueTask<InstanceDetails> ApplyOperatorActionAsync(OperatorActionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrWhiteSpace(request.Reason))
+        {
+            throw new ArgumentException("An operator action needs a reason.", nameof(request));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.By))
+        {
+            throw new ArgumentException("An operator action needs the operator's name.", nameof(request));
+        }
+
+        if (!Enum.IsDefined(request.Action))
+        {
+            throw new ArgumentException($"Unknown operator action {(int)request.Action}.", nameof(request));
+        }
+
+        var now = timeProvider.GetUtcNow();
+        var previous = _override;
+        _override = request.Action == OperatorAction.Restore ? null : new InstanceOverride(request.Action, request.By, now, request.Reason);
+        var what = request.Action == OperatorAction.Restore && previous is not null
+            ? $"operator restore (was {previous.Describe()})"
+            : $"operator {request.Action.ToString().ToLowerInvariant()}";
+        Record(what, request.Reason, request.By);
+        LogOperatorAction(logger, _service, _instanceId, request.Action, request.By, request.Reason);
+
+        // The caller learns only after the action is durable (or that it could not be made so).
+        await PersistControlAsync().ConfigureAwait(true);
+        await AfterChangeAsync().ConfigureAwait(true);
+        return CreateDetails();
+    }
+
+    public ValueTask<InstanceDetails> GetDetailsAsync() => ValueTask.FromResult(CreateDetails());
+
+    private InstanceDetails CreateDetails() =>
+        new(_service, _endpoint, CreateStatus(), _breaker.OpenUntil, _breaker.ActiveTrials, [.. _history]);
 
     public async ValueTask OnProbeCompletedAsync(long probeId, bool success, TimeSpan latency, string detail)
     {
@@ -258,7 +319,7 @@ internal sealed partial class InstanceGrain(
             var reason = success
                 ? $"health check succeeded ({detail})"
                 : $"{_health.ConsecutiveFailures} consecutive failed health checks; last: {detail}";
-            Record($"health {_health.State}", reason);
+            Record($"health {_health.State}", reason, Causes.HealthCheck);
             LogHealthChanged(logger, _health.State == HealthState.Unhealthy ? LogLevel.Warning : LogLevel.Information, _service, _instanceId, _health.State, reason);
         }
 
@@ -351,8 +412,28 @@ internal sealed partial class InstanceGrain(
             await PersistAsync().ConfigureAwait(true);
         }
 
+        if (_historyDirty)
+        {
+            await PersistControlAsync().ConfigureAwait(true);
+        }
+
         ScheduleBreakerTimer();
         Push(force: false);
+    }
+
+    private async Task PersistControlAsync()
+    {
+        control.State = new InstanceControlState { Override = _override, History = [.. _history] };
+        try
+        {
+            await control.WriteStateAsync().ConfigureAwait(true);
+            _historyDirty = false;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            // Kept in memory; the next change tries again.
+            LogControlPersistFailed(logger, _service, _instanceId, exception.Message);
+        }
     }
 
     private async Task PersistAsync()
@@ -383,7 +464,7 @@ internal sealed partial class InstanceGrain(
         _generationSeen = generation;
         if (_breaker.LastTransition is { } transition)
         {
-            Record($"circuit {transition.From} -> {transition.To}", transition.Reason);
+            Record($"circuit {transition.From} -> {transition.To}", transition.Reason, Causes.CircuitBreaker);
             LogCircuitChanged(logger, transition.To == CircuitState.Open ? LogLevel.Warning : LogLevel.Information, _service, _instanceId, transition.From, transition.To, transition.Reason);
         }
     }
@@ -471,7 +552,7 @@ internal sealed partial class InstanceGrain(
     }
 
     private RoutingView CurrentRouting() =>
-        new(_breaker.State, _health.State, _breaker.TrialAvailable, _breaker.Generation, _backoffUntil, _score.Measured, _score.ConsecutiveFailures);
+        new(_breaker.State, _health.State, _breaker.TrialAvailable, _breaker.Generation, _backoffUntil, _score.Measured, _score.ConsecutiveFailures, _override);
 
     private InstanceStatus CreateStatus() => new(
         _instanceId,
@@ -486,7 +567,8 @@ internal sealed partial class InstanceGrain(
         _lastChangeReason,
         _breaker.Generation,
         _backoffUntil,
-        _score.Measured);
+        _score.Measured,
+        _override);
 
     private void ForgetSilentReporters()
     {
@@ -500,10 +582,11 @@ internal sealed partial class InstanceGrain(
         }
     }
 
-    private void Record(string what, string reason)
+    private void Record(string what, string reason, string by)
     {
         _lastChangeReason = reason;
-        _history.Enqueue(new InstanceTransition(timeProvider.GetUtcNow(), what, reason));
+        _historyDirty = true;
+        _history.Enqueue(new InstanceTransition(timeProvider.GetUtcNow(), what, reason, by));
         while (_history.Count > HistoryLength)
         {
             _history.Dequeue();
@@ -513,7 +596,7 @@ internal sealed partial class InstanceGrain(
     [LoggerMessage(EventId = 1500, Message = "{Service} {InstanceId}: circuit {From} -> {To} ({Reason})")]
     private static partial void LogCircuitChanged(ILogger logger, LogLevel level, string service, string instanceId, CircuitState from, CircuitState to, string reason);
 
-    [LoggerMessage(EventId = 1502, Level = LogLevel.Information, Message = "{Service} {InstanceId}: no source has listed this endpoint for {Unlisted}; retired (its service grain was not active when it left)")]
+    [LoggerMessage(EventId = 1505, Level = LogLevel.Information, Message = "{Service} {InstanceId}: no source has listed this endpoint for {Unlisted}; retired (its service grain was not active when it left)")]
     private static partial void LogOrphaned(ILogger logger, string service, string instanceId, TimeSpan unlisted);
 
     [LoggerMessage(EventId = 1501, Message = "{Service} {InstanceId}: health {State} ({Reason})")]
@@ -528,12 +611,27 @@ internal sealed partial class InstanceGrain(
     [LoggerMessage(EventId = 1504, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: a health probe result was lost: {Error}")]
     private static partial void LogProbeResultLost(ILogger logger, string service, string instanceId, string error);
 
+    [LoggerMessage(EventId = 1506, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: operator {Action} by {By}: {Reason}")]
+    private static partial void LogOperatorAction(ILogger logger, string service, string instanceId, OperatorAction action, string by, string reason);
+
+    [LoggerMessage(EventId = 1507, Level = LogLevel.Warning, Message = "{Service} {InstanceId}: could not persist the operator override and history: {Error}")]
+    private static partial void LogControlPersistFailed(ILogger logger, string service, string instanceId, string error);
+
+    /// <summary>Who or what made an automatic transition, as the history names it.</summary>
+    private static class Causes
+    {
+        public const string CircuitBreaker = "circuit breaker";
+        public const string HealthCheck = "health check";
+        public const string Backpressure = "backpressure";
+        public const string Storage = "storage";
+    }
+
     /// <summary>Last sequence applied from one reporter, and when.</summary>
     private readonly record struct ReporterPosition(long Sequence, DateTimeOffset LastSeen);
 
     /// <summary>What the service grain decides availability and score from; a change is pushed at once.</summary>
     private readonly record struct RoutingView(
-        CircuitState Circuit, HealthState Health, bool TrialAvailable, long Generation, DateTimeOffset? BackoffUntil, bool Measured, int Failures);
+        CircuitState Circuit, HealthState Health, bool TrialAvailable, long Generation, DateTimeOffset? BackoffUntil, bool Measured, int Failures, InstanceOverride? Override);
 
     /// <summary>Statistics only; a change is pushed at most every <see cref="StatisticsPushInterval"/>.</summary>
     private readonly record struct StatisticsView(double EwmaLatencyMs, long CompletedCalls);

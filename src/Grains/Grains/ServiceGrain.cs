@@ -540,7 +540,8 @@ internal sealed partial class ServiceGrain(
             Selectable: availability == InstanceAvailability.Selectable,
             NotSelectableReason: reason,
             status?.LastChangeReason,
-            entry.Sources);
+            entry.Sources,
+            status?.Override);
     }
 
     /// <summary>A one-off selection's exclusions: instances already tried, and other zones when one is preferred.</summary>

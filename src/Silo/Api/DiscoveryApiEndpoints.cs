@@ -7,7 +7,8 @@ namespace TradingAgents.Actors.Silo.Api;
 
 /// <summary>
 /// The discovery API under <c>/api/discovery</c>: the services, one service's snapshot, this gateway's
-/// routers (snapshot version and age), and a one-off selection. Unknown names get 404 from the endpoint catalog without activating a grain.
+/// routers (snapshot version and age), a one-off selection, and operator actions on instances
+/// (<see cref="OperatorActionEndpoints"/>). Unknown names get 404 from the endpoint catalog without activating a grain.
 /// </summary>
 public static class DiscoveryApiEndpoints
 {
@@ -71,6 +72,7 @@ public static class DiscoveryApiEndpoints
             }
         });
 
+        group.MapOperatorActions();
         return group;
     }
 

@@ -1,6 +1,7 @@
 // Renders /api/discovery every 1.5 s. Text goes in through textContent only: instance and
 // service names come from EndpointSlices and configuration, not from this page. In flight, picks
 // and the share of traffic are this gateway's (its routers); the share covers the last 30 s.
+// "history" under an instance shows its transitions (who or what, when, why), operator actions included.
 "use strict";
 (() => {
   const refreshMs = 1500;
@@ -10,6 +11,8 @@
   const columns = ["instance", "conditions", "health", "circuit", "selectable", "in flight", "EWMA latency", "failures in a row", "picks", "share (last 30 s)", "why not selectable / last change"];
   // Per service: readings of the router's pick counters, oldest first, kept for the window.
   const history = new Map();
+  // Instances whose transition history is open ("service/instance" -> last details fetched).
+  const openHistory = new Map();
 
   function recentPicks(router, now) {
     if (!router) return new Map();
@@ -82,7 +85,16 @@
     for (const i of snapshot.instances) {
       const row = body.insertRow();
       row.dataset.instance = i.instanceId;
-      cell(row, i.targetName ? `${i.instanceId} (${i.targetName})` : i.instanceId);
+      const name = cell(row, i.targetName ? `${i.instanceId} (${i.targetName})` : i.instanceId);
+      const key = `${snapshot.service}/${i.instanceId}`;
+      const toggle = document.createElement("button");
+      toggle.className = "history";
+      toggle.textContent = openHistory.has(key) ? "hide history" : "history";
+      toggle.addEventListener("click", () => {
+        if (openHistory.has(key)) openHistory.delete(key); else openHistory.set(key, null);
+        refreshNow();
+      });
+      name.appendChild(toggle);
       cell(row, conditions(i.conditions));
       cell(row, i.health, i.health);
       cell(row, circuitText(i.circuit), i.circuit).dataset.field = "circuit";
@@ -99,10 +111,29 @@
       bar.style.width = `${Math.round(share * 60)}px`;
       shareCell.appendChild(bar);
       shareCell.appendChild(document.createTextNode(`${(share * 100).toFixed(1)} %`));
-      cell(row, i.notSelectableReason || i.lastChangeReason || "");
+      const why = cell(row, i.notSelectableReason || i.lastChangeReason || "", i.override ? "override" : "");
+      why.dataset.field = "reason";
+      if (i.override && i.override.action === "pin") why.textContent = `pinned by ${i.override.by}: ${i.override.reason}`;
+      if (openHistory.has(key)) renderHistory(body, openHistory.get(key));
     }
     section.appendChild(table);
     return section;
+  }
+
+  function renderHistory(body, details) {
+    const row = body.insertRow();
+    row.className = "history";
+    const td = cell(row, "");
+    td.colSpan = columns.length;
+    if (!details) { td.textContent = "loading history…"; return; }
+    if (details.history.length === 0) { td.textContent = "no transitions recorded"; return; }
+    const list = document.createElement("ol");
+    for (const t of [...details.history].reverse()) {
+      const item = document.createElement("li");
+      item.textContent = `${new Date(t.at).toLocaleString()} · ${t.what} · by ${t.by || "unknown"} · ${t.reason}`;
+      list.appendChild(item);
+    }
+    td.appendChild(list);
   }
 
   async function getJson(url) {
@@ -111,7 +142,13 @@
     return response.json();
   }
 
+  // One refresh at a time; a click during one asks for another right after it.
+  let timer;
+  let running = false;
+  let again = false;
   async function refresh() {
+    if (running) { again = true; return; }
+    running = true;
     try {
       const list = await getJson("api/discovery/services");
       const [snapshots, routers] = await Promise.all([
@@ -119,6 +156,15 @@
         getJson("api/discovery/routers"),
       ]);
       const byService = new Map(routers.map(r => [r.service, r]));
+      await Promise.all([...openHistory.keys()].map(async key => {
+        const [service, ...rest] = key.split("/");
+        const instance = rest.join("/");
+        try {
+          openHistory.set(key, await getJson(`api/discovery/services/${encodeURIComponent(service)}/instances/${encodeURIComponent(instance)}`));
+        } catch {
+          openHistory.delete(key);
+        }
+      }));
       const now = Date.now();
       root.replaceChildren(...snapshots.map(s => renderService(s, byService.get(s.service), now)));
       status.className = "status";
@@ -127,8 +173,16 @@
       status.className = "status error";
       status.textContent = `update failed: ${error.message}; showing the last data`;
     } finally {
-      setTimeout(refresh, refreshMs);
+      running = false;
+      clearTimeout(timer);
+      timer = setTimeout(refresh, again ? 0 : refreshMs);
+      again = false;
     }
+  }
+
+  function refreshNow() {
+    clearTimeout(timer);
+    refresh();
   }
 
   refresh();

@@ -73,6 +73,23 @@ public sealed class InstanceGrainRedisPersistenceTests : IAsyncLifetime
         Assert.Equal(opened.Status.LastChangeReason, restored.History[^1].Reason.Split("last cause: ")[1]);
     }
 
+    [Fact]
+    public async Task OperatorEject_SiloThatHeldItStops_ANewActivationElsewhereKeepsTheOverrideAndTheHistory()
+    {
+        // Issue 12 item 5: the operator's override and the history are kept across silo loss.
+        var (grain, holder) = await GrainOnSecondarySiloAsync();
+        await Outcomes.ReportAsync(grain, OutcomeKind.Backpressure, TimeSpan.FromMilliseconds(3), reporter: "gw-redis", error: "HTTP 429", retryAfter: TimeSpan.FromSeconds(2));
+        var ejected = await grain.ApplyOperatorActionAsync(new OperatorActionRequest(OperatorAction.Eject, "alice", "bad deploy"));
+
+        await _cluster.StopSiloAsync(holder);
+
+        var restored = await grain.GetDetailsAsync();
+        Assert.NotEqual(ejected.Status.Incarnation, restored.Status.Incarnation);
+        Assert.Equal(ejected.Status.Override, restored.Status.Override);
+        Assert.Equal(["backpressure", "operator eject"], restored.History.Select(h => h.What));
+        Assert.Equal(["backpressure", "alice"], restored.History.Select(h => h.By));
+    }
+
     /// <summary>An instance grain whose activation is on a silo other than the first, so stopping it leaves the cluster running.</summary>
     private async Task<(IInstanceGrain Grain, InProcessSiloHandle Holder)> GrainOnSecondarySiloAsync()
     {

@@ -21,7 +21,75 @@ public sealed class DiscoveryStatusPageTests(GatewayFixture gateway)
     }
 
     [Fact]
-    public async Task Page_CircuitOpensForOneInstance_ShowsEveryServiceAndThatInstanceOpen()
+    public Task Page_CircuitOpensForOneInstance_ShowsEveryServiceAndThatInstanceOpen() => WithPageAsync(async (page, profile) =>
+    {
+        foreach (var service in gateway.Backends.Keys)
+        {
+            await Assertions.Expect(page.Locator($"section[data-service='{service}'] h2")).ToHaveTextAsync(service);
+
+            // The gateway's router for the service (warmed at start-up) and how old its snapshot is.
+            await Assertions.Expect(page.Locator($"section[data-service='{service}'] .meta")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"routing snapshot v\d+, \d+\.\d s old"));
+            foreach (var backend in gateway.Backends[service])
+            {
+                await Assertions.Expect(page.Locator($"section[data-service='{service}'] tr[data-instance='{GatewayFixture.InstanceIdOf(backend)}']")).ToHaveCountAsync(1);
+            }
+        }
+
+        var broken = gateway.Backends["llm-service"][0];
+        var healthy = gateway.Backends["llm-service"][1];
+        var brokenCircuit = page.Locator($"section[data-service='llm-service'] tr[data-instance='{GatewayFixture.InstanceIdOf(broken)}'] td[data-field='circuit']");
+        var healthyCircuit = page.Locator($"section[data-service='llm-service'] tr[data-instance='{GatewayFixture.InstanceIdOf(healthy)}'] td[data-field='circuit']");
+        await Assertions.Expect(brokenCircuit).ToHaveTextAsync("closed");
+
+        await gateway.OpenCircuitAsync("llm-service", broken);
+
+        await Assertions.Expect(brokenCircuit).ToHaveTextAsync("open", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
+        await Assertions.Expect(healthyCircuit).ToHaveTextAsync("closed");
+
+        // docs/discovery-page.png is made by running this test with DISCOVERY_PAGE_SCREENSHOT set.
+        var screenshot = Environment.GetEnvironmentVariable("DISCOVERY_PAGE_SCREENSHOT") ?? Path.Combine(profile, "discovery-page.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        Assert.True(new FileInfo(screenshot).Length > 0);
+    });
+
+    [Fact]
+    public Task Page_OperatorEjectsAnInstance_ShowsWhoAndWhyAndTheHistoryOnRequest() => WithPageAsync(async (page, _) =>
+    {
+        // Issue 12 item 5 on the status page.
+        var ejected = gateway.Backends["memory-service"][1];
+        var instanceId = GatewayFixture.InstanceIdOf(ejected);
+        var row = page.Locator($"section[data-service='memory-service'] tr[data-instance='{instanceId}']");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+
+        var actions = new Uri(gateway.BaseAddress, $"/api/discovery/services/memory-service/instances/{instanceId}/");
+        using (var eject = await gateway.Http.PostAsync(new Uri(actions, "eject"), JsonContent("""{"reason":"bad deploy 4.2.1","by":"alice"}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, eject.StatusCode);
+        }
+
+        try
+        {
+            var reason = row.Locator("td[data-field='reason']");
+            await Assertions.Expect(reason).ToHaveTextAsync("ejected by alice: bad deploy 4.2.1", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
+            await Assertions.Expect(reason).ToHaveClassAsync("override");
+
+            await row.Locator("button.history").ClickAsync();
+
+            var history = page.Locator("section[data-service='memory-service'] tr.history li").First;
+            await Assertions.Expect(history).ToContainTextAsync("operator eject · by alice · bad deploy 4.2.1", new LocatorAssertionsToContainTextOptions { Timeout = 15_000 });
+            await Assertions.Expect(row.Locator("button.history")).ToHaveTextAsync("hide history");
+        }
+        finally
+        {
+            using var restore = await gateway.Http.PostAsync(new Uri(actions, "restore"), JsonContent("""{"reason":"test over","by":"test"}"""));
+            Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
+        }
+    });
+
+    private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    /// <summary>Opens /discovery in a fresh headless Chromium profile, runs <paramref name="test"/>, and asserts the page threw no script error.</summary>
+    private async Task WithPageAsync(Func<IPage, string, Task> test)
     {
         Assert.True(File.Exists(ChromiumPath), $"{ChromiumPath} is missing: install the Debian package (sudo apt-get install -y chromium), as .ci/run does.");
         var profile = Directory.CreateTempSubdirectory("ta-chromium-").FullName;
@@ -45,35 +113,9 @@ public sealed class DiscoveryStatusPageTests(GatewayFixture gateway)
             page.PageError += (_, error) => errors.Add(error);
 
             await page.GotoAsync(new Uri(gateway.BaseAddress, "/discovery").ToString());
+            await test(page, profile);
 
-            foreach (var service in gateway.Backends.Keys)
-            {
-                await Assertions.Expect(page.Locator($"section[data-service='{service}'] h2")).ToHaveTextAsync(service);
-
-                // The gateway's router for the service (warmed at start-up) and how old its snapshot is.
-                await Assertions.Expect(page.Locator($"section[data-service='{service}'] .meta")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"routing snapshot v\d+, \d+\.\d s old"));
-                foreach (var backend in gateway.Backends[service])
-                {
-                    await Assertions.Expect(page.Locator($"section[data-service='{service}'] tr[data-instance='{GatewayFixture.InstanceIdOf(backend)}']")).ToHaveCountAsync(1);
-                }
-            }
-
-            var broken = gateway.Backends["llm-service"][0];
-            var healthy = gateway.Backends["llm-service"][1];
-            var brokenCircuit = page.Locator($"section[data-service='llm-service'] tr[data-instance='{GatewayFixture.InstanceIdOf(broken)}'] td[data-field='circuit']");
-            var healthyCircuit = page.Locator($"section[data-service='llm-service'] tr[data-instance='{GatewayFixture.InstanceIdOf(healthy)}'] td[data-field='circuit']");
-            await Assertions.Expect(brokenCircuit).ToHaveTextAsync("closed");
-
-            await gateway.OpenCircuitAsync("llm-service", broken);
-
-            await Assertions.Expect(brokenCircuit).ToHaveTextAsync("open", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
-            await Assertions.Expect(healthyCircuit).ToHaveTextAsync("closed");
             Assert.Empty(errors);
-
-            // docs/discovery-page.png is made by running this test with DISCOVERY_PAGE_SCREENSHOT set.
-            var screenshot = Environment.GetEnvironmentVariable("DISCOVERY_PAGE_SCREENSHOT") ?? Path.Combine(profile, "discovery-page.png");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
-            Assert.True(new FileInfo(screenshot).Length > 0);
             await context.CloseAsync();
         }
         finally
