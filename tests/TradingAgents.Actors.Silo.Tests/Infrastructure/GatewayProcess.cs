@@ -62,7 +62,7 @@ internal static partial class GatewayProcess
         return (process.ExitCode, await output, await error);
     }
 
-    private static ProcessStartInfo StartInfo(string workingDirectory, string[] args)
+    internal static ProcessStartInfo StartInfo(string workingDirectory, string[] args)
     {
         var gateway = Path.Combine(AppContext.BaseDirectory, "TradingAgents.Actors.Silo.dll");
         Assert.True(File.Exists(gateway), $"{gateway} is missing: the test project must reference src/Silo.");
