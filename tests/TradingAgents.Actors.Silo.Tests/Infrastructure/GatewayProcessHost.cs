@@ -14,10 +14,11 @@ internal sealed class GatewayProcessHost : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    private GatewayProcessHost(Process process, Uri address)
+    private GatewayProcessHost(Process process, Uri address, int siloPort)
     {
         _process = process;
         Address = address;
+        SiloPort = siloPort;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
@@ -26,6 +27,9 @@ internal sealed class GatewayProcessHost : IAsyncDisposable
     public HttpClient Client { get; }
 
     public int ProcessId => _process.Id;
+
+    /// <summary>The silo-to-silo port: with 127.0.0.1, it names this gateway's silo in the cluster.</summary>
+    public int SiloPort { get; }
 
     /// <summary>What the process wrote so far (standard output and error).</summary>
     public string Output
@@ -46,8 +50,10 @@ internal sealed class GatewayProcessHost : IAsyncDisposable
     public static async Task<GatewayProcessHost> StartAsync(IEnumerable<KeyValuePair<string, string?>> settings)
     {
         var port = FreePort.Next();
+        var siloPort = FreePort.Next();
         var args = new List<string>
         {
+            string.Create(CultureInfo.InvariantCulture, $"--Cluster:SiloPort={siloPort}"),
             "--urls", string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"),
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Yarp=Error",
@@ -58,7 +64,7 @@ internal sealed class GatewayProcessHost : IAsyncDisposable
         args.AddRange(settings.Select(s => $"--{s.Key}={s.Value}"));
         var process = Process.Start(GatewayProcess.StartInfo(AppContext.BaseDirectory, [.. args]))
             ?? throw new InvalidOperationException("dotnet did not start.");
-        var host = new GatewayProcessHost(process, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")));
+        var host = new GatewayProcessHost(process, new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}")), siloPort);
         process.OutputDataReceived += (_, e) => host.Append(e.Data);
         process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
