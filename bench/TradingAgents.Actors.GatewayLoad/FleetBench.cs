@@ -122,6 +122,19 @@ internal static class FleetBench
             samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
+        // The bench source leaves again: the round-robin run must see only the three real backends.
+        await catalog.PublishAsync("data-service", new EndpointSetUpdate("bench", changes + 1, [], DateTimeOffset.UtcNow, Withdrawn: true));
+        var settled = Stopwatch.StartNew();
+        while (!routers.All(r => r.Snapshot.Instances.Length == 3))
+        {
+            if (settled.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new TimeoutException("The withdrawn bench endpoint did not leave both routers within 10 s.");
+            }
+
+            await Task.Delay(1);
+        }
+
         samples.Sort();
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -28,7 +28,7 @@ public sealed class BreakerPersistenceTests
             backends,
             ("service_discovery:services:data-service:algorithm", "round_robin"),
             ("service_discovery:circuit_breaker:failure_threshold", "5"),
-            ("service_discovery:circuit_breaker:recovery_timeout", "12"));
+            ("service_discovery:circuit_breaker:recovery_timeout", "20"));
         await using var first = await GatewayProcessHost.StartAsync(settings);
         await using var second = await GatewayProcessHost.StartAsync(settings);
         await using var cluster = await RedisClusterClient.ConnectAsync(settings);
