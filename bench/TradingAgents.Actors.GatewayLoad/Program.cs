@@ -9,6 +9,15 @@ using TradingAgents.DemoServices;
 
 // Gateway vs plain YARP, same three demo data-service backends, all on 127.0.0.1.
 // Usage: dotnet run -c Release --project bench/TradingAgents.Actors.GatewayLoad -- [requests] [concurrency] [rounds]
+// Two gateways in one Redis cluster (needs redis-server on PATH):
+//        dotnet run -c Release --project bench/TradingAgents.Actors.GatewayLoad -- fleet [requests] [concurrency] [rounds] [changes] [round-robin requests]
+if (args.Length > 0 && args[0] == "fleet")
+{
+    int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index], CultureInfo.InvariantCulture) : fallback;
+    await FleetBench.RunAsync(Arg(1, 10_000), Arg(2, 16), Arg(3, 3), Arg(4, 500), Arg(5, 100_000));
+    return;
+}
+
 var requests = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 20_000;
 var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
 var rounds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;

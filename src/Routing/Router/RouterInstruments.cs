@@ -4,8 +4,8 @@ namespace TradingAgents.Actors.Routing;
 
 /// <summary>
 /// The routers' instruments, on the product's one meter: how old each router's snapshot is, how often
-/// the control plane could not be reached, and how often a version check found a snapshot that the
-/// pushes had missed.
+/// the control plane could not be reached, how often a version check found a snapshot that the
+/// pushes had missed, and how often an instance answered with backpressure.
 /// </summary>
 public sealed class RouterInstruments
 {
@@ -14,6 +14,7 @@ public sealed class RouterInstruments
 
     private readonly Counter<long> _controlPlaneErrors;
     private readonly Counter<long> _snapshotsMissed;
+    private readonly Counter<long> _backpressure;
 
     /// <summary>Creates the instruments; the age gauge reads <paramref name="routers"/>.</summary>
     public RouterInstruments(IMeterFactory meterFactory, Func<IEnumerable<ServiceRouter>> routers)
@@ -25,11 +26,18 @@ public sealed class RouterInstruments
             "Version checks and subscriptions of a router that failed (service grain or its silo unreachable).");
         _snapshotsMissed = meter.CreateCounter<long>("service_router_snapshots_missed", "{snapshot}",
             "Snapshots a router found by its periodic version check rather than by a push.");
+        _backpressure = meter.CreateCounter<long>("service_router_backpressure", "{call}",
+            "Attempts an instance answered with backpressure (429, or 503 with Retry-After): neither a success nor a failure.");
         meter.CreateObservableGauge("service_router_snapshot_age_seconds", () => ObserveAges(routers()), "s",
             "Seconds since the control plane last confirmed this process's routing snapshot of a service.");
     }
 
     internal void ControlPlaneError(string service) => _controlPlaneErrors.Add(1, new KeyValuePair<string, object?>("service", service));
+
+    internal void Backpressure(string service, string instanceId) => _backpressure.Add(
+        1,
+        new KeyValuePair<string, object?>("service", service),
+        new KeyValuePair<string, object?>("instance", instanceId));
 
     internal void SnapshotMissed(string service, bool hadSnapshot)
     {

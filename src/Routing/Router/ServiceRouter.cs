@@ -17,6 +17,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
     private readonly IGrainFactory _grainFactory;
     private readonly RouterOptions _options;
     private readonly Func<int> _failureThreshold;
+    private readonly Func<TimeSpan> _maxRetryAfter;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly RouterInstruments _instruments;
@@ -38,6 +39,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         IGrainFactory grainFactory,
         RouterOptions options,
         Func<int> failureThreshold,
+        Func<TimeSpan> maxRetryAfter,
         TimeProvider timeProvider,
         RouterInstruments instruments,
         IRouterPickObserver? pickObserver,
@@ -50,6 +52,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         _grainFactory = grainFactory;
         _options = options;
         _failureThreshold = failureThreshold;
+        _maxRetryAfter = maxRetryAfter;
         _timeProvider = timeProvider;
         _instruments = instruments;
         _logger = logger;
@@ -191,7 +194,12 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
 
                 break;
             case OutcomeKind.Backpressure:
+                // Capped like the fleet's window (circuit_breaker.max_retry_after): an instance asking for an
+                // hour must not lose this process's traffic for longer than the fleet keeps it away.
                 var wait = retryAfter is { } r && r > TimeSpan.Zero ? r : TimeSpan.FromSeconds(1);
+                var cap = _maxRetryAfter();
+                wait = wait < cap ? wait : cap;
+                _instruments.Backpressure(Service, endpoint.InstanceId);
                 load.BackoffUntil = _timeProvider.GetTimestamp() + (long)(wait.TotalSeconds * _timeProvider.TimestampFrequency);
                 Interlocked.Increment(ref _localExclusions);
                 break;

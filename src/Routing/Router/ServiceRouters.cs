@@ -143,6 +143,7 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
             _grainFactory,
             _options.CurrentValue,
             () => _discovery.CurrentValue.CircuitBreaker.FailureThreshold,
+            () => _discovery.CurrentValue.CircuitBreaker.MaxRetryAfter,
             _timeProvider,
             Instruments,
             _pickObserver,

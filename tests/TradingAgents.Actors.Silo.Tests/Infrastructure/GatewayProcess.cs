@@ -62,7 +62,7 @@ internal static partial class GatewayProcess
         return (process.ExitCode, await output, await error);
     }
 
-    private static ProcessStartInfo StartInfo(string workingDirectory, string[] args)
+    internal static ProcessStartInfo StartInfo(string workingDirectory, string[] args)
     {
         var gateway = Path.Combine(AppContext.BaseDirectory, "TradingAgents.Actors.Silo.dll");
         Assert.True(File.Exists(gateway), $"{gateway} is missing: the test project must reference src/Silo.");
@@ -81,8 +81,15 @@ internal static partial class GatewayProcess
         }
 
         // The silo's ports must not collide with a gateway that may run on this machine.
-        start.ArgumentList.Add($"--Cluster:SiloPort={FreePort.Next()}");
-        start.ArgumentList.Add($"--Cluster:GatewayPort={FreePort.Next()}");
+        if (!args.Any(a => a.StartsWith("--Cluster:SiloPort=", StringComparison.Ordinal)))
+        {
+            start.ArgumentList.Add($"--Cluster:SiloPort={FreePort.Next()}");
+        }
+
+        if (!args.Any(a => a.StartsWith("--Cluster:GatewayPort=", StringComparison.Ordinal)))
+        {
+            start.ArgumentList.Add($"--Cluster:GatewayPort={FreePort.Next()}");
+        }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment.Remove("ASPNETCORE_URLS");
         start.Environment.Remove("SERVICE_DISCOVERY_CONFIG");
