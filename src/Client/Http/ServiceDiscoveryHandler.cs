@@ -125,6 +125,7 @@ public sealed partial class ServiceDiscoveryHandler(
         switch (verdict.Kind)
         {
             case OutcomeKind.Cancelled:
+                instruments.RecordCallDuration(service, endpoint.InstanceId, ClientInstruments.Cancelled, latency);
                 ExceptionDispatchInfo.Throw(error ?? new OperationCanceledException(cancellationToken));
                 break;
             case OutcomeKind.Failure when response is null:
@@ -139,7 +140,7 @@ public sealed partial class ServiceDiscoveryHandler(
                     ? new HttpRequestException(http.HttpRequestError, message, http, http.StatusCode)
                     : new HttpRequestException(message, error);
             case OutcomeKind.Failure or OutcomeKind.Backpressure:
-                RecordFailed(state, endpoint.InstanceId, latency, ClientInstruments.Failure, $"HTTP {status} {response!.StatusCode}");
+                RecordFailed(state, endpoint.InstanceId, latency, ClientInstruments.OutcomeOf(verdict.Kind, timedOut: false), $"HTTP {status} {response!.StatusCode}");
                 return response!;
         }
 

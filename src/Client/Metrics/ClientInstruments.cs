@@ -1,3 +1,4 @@
+using TradingAgents.Actors.Routing;
 using System.Diagnostics.Metrics;
 
 namespace TradingAgents.Actors.Client.Metrics;
@@ -28,6 +29,25 @@ public sealed class ClientInstruments
     /// <summary>Outcome tag of an attempt cut by the service's timeout.</summary>
     public const string Timeout = "timeout";
 
+    /// <summary>Outcome tag of an attempt the instance answered with backpressure (429, or 503 with Retry-After).</summary>
+    public const string Backpressure = "backpressure";
+
+    /// <summary>Outcome tag of an attempt its caller gave up on: neither a success nor a failure of the instance.</summary>
+    public const string Cancelled = "cancelled";
+
+    /// <summary>
+    /// The <c>outcome</c> tag of one attempt, the same in the gateway and the client library:
+    /// <see cref="Success"/>, <see cref="Failure"/>, <see cref="Timeout"/> (a failure cut by the attempt timeout or
+    /// the deadline), <see cref="Backpressure"/> or <see cref="Cancelled"/>.
+    /// </summary>
+    public static string OutcomeOf(OutcomeKind kind, bool timedOut) => kind switch
+    {
+        OutcomeKind.Success => Success,
+        OutcomeKind.Cancelled => Cancelled,
+        OutcomeKind.Backpressure => Backpressure,
+        _ => timedOut ? Timeout : Failure,
+    };
+
     private readonly Counter<long> _discoveryCalls;
     private readonly Histogram<double> _callDuration;
 
@@ -50,7 +70,7 @@ public sealed class ClientInstruments
     public void RecordDiscoveryCall(string service) =>
         _discoveryCalls.Add(1, new KeyValuePair<string, object?>("service", service));
 
-    /// <summary>Records one call attempt's duration with its outcome (<see cref="Success"/>, <see cref="Failure"/>, <see cref="Timeout"/>).</summary>
+    /// <summary>Records one call attempt's duration with its outcome (<see cref="OutcomeOf"/>).</summary>
     public void RecordCallDuration(string service, string instance, string outcome, TimeSpan duration) =>
         _callDuration.Record(
             duration.TotalSeconds,

@@ -1,3 +1,5 @@
+using TradingAgents.Actors.Routing;
+
 namespace TradingAgents.Actors.Silo.Gateway;
 
 /// <summary>One forwarding attempt, as reported to <see cref="IGatewayObserver.OnAttempt"/>.</summary>
@@ -9,6 +11,8 @@ namespace TradingAgents.Actors.Silo.Gateway;
 /// <param name="Latency">From sending to the end of the response or the failure.</param>
 /// <param name="Error">Why the attempt failed; null on success.</param>
 /// <param name="WillRetry">True when another attempt follows.</param>
+/// <param name="Kind">How the attempt was classified (<c>AttemptClassifier</c>): success, failure, backpressure or cancelled.</param>
+/// <param name="TimedOut">True when the attempt timeout or the request's deadline cut it.</param>
 public readonly record struct GatewayAttempt(
     string Service,
     string InstanceId,
@@ -17,4 +21,6 @@ public readonly record struct GatewayAttempt(
     int StatusCode,
     TimeSpan Latency,
     string? Error,
-    bool WillRetry);
+    bool WillRetry,
+    OutcomeKind Kind,
+    bool TimedOut);

@@ -199,7 +199,7 @@ public sealed partial class ServiceForwarder(
         var canSendAgain = state.Replayable && !context.Response.HasStarted && !callerGaveUp;
         var retry = !isLast && canSendAgain && RetryRules.MayRetry(verdict, state.Idempotent);
         var reportedStatus = verdict.TimedOut ? StatusCodes.Status504GatewayTimeout : status;
-        observer.OnAttempt(new GatewayAttempt(state.Service, endpoint.InstanceId, state.Attempt, verdict.Kind is OutcomeKind.Success or OutcomeKind.Cancelled, reportedStatus, latency, verdict.Failure, retry));
+        observer.OnAttempt(new GatewayAttempt(state.Service, endpoint.InstanceId, state.Attempt, verdict.Kind is OutcomeKind.Success or OutcomeKind.Cancelled, reportedStatus, latency, verdict.Failure, retry, verdict.Kind, verdict.TimedOut));
         if (retry)
         {
             LogRetrying(logger, context.Request.Method, state.Service, endpoint.InstanceId, state.Attempt, verdict.Failure ?? verdict.Kind.ToString());

@@ -30,10 +30,7 @@ internal sealed partial class MetricsGatewayObserver(
 
         // Every attempt followed one selection by the service grain.
         instruments.Calls.RecordDiscoveryCall(attempt.Service);
-        var outcome = attempt.Success
-            ? ClientInstruments.Success
-            : attempt.StatusCode == StatusCodes.Status504GatewayTimeout ? ClientInstruments.Timeout : ClientInstruments.Failure;
-        instruments.Calls.RecordCallDuration(attempt.Service, attempt.InstanceId, outcome, attempt.Latency);
+        instruments.Calls.RecordCallDuration(attempt.Service, attempt.InstanceId, ClientInstruments.OutcomeOf(attempt.Kind, attempt.TimedOut), attempt.Latency);
     }
 
     public void OnCompleted(in GatewayCompletion completion)

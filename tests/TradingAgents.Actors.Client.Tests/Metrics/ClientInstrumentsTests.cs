@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using TradingAgents.Actors.Client.Metrics;
 using TradingAgents.Actors.Client.TradingAgents;
+using TradingAgents.Actors.Routing;
 using TradingAgents.Actors.Tests.Infrastructure;
 using TradingAgents.DemoServices;
 
@@ -11,6 +12,16 @@ namespace TradingAgents.Actors.Tests.Metrics;
 [Collection(ClientClusterCollection.Name)]
 public sealed class ClientInstrumentsTests(ClientClusterFixture fixture)
 {
+    [Theory]
+    [InlineData(OutcomeKind.Success, false, "success")]
+    [InlineData(OutcomeKind.Failure, false, "failure")]
+    [InlineData(OutcomeKind.Failure, true, "timeout")]
+    [InlineData(OutcomeKind.Backpressure, false, "backpressure")]
+    [InlineData(OutcomeKind.Cancelled, false, "cancelled")]
+    [InlineData(OutcomeKind.Cancelled, true, "cancelled")]
+    public void OutcomeOf_EveryClass_HasItsOwnTagAndAnAbortIsNeverASuccess(OutcomeKind kind, bool timedOut, string expected) =>
+        Assert.Equal(expected, ClientInstruments.OutcomeOf(kind, timedOut));
+
     [Fact]
     public async Task Calls_AroundAKilledInstance_RecordDiscoveryCallsAndDurationsByOutcome()
     {

@@ -66,7 +66,8 @@ public sealed class BackpressureTests
 
         // Not a success: the call metric records it apart from successes, and the router counts it.
         Assert.Equal(successesBefore, metrics.Count("success"));
-        Assert.Equal(1, metrics.Count("failure"));
+        Assert.Equal(0, metrics.Count("failure"));
+        Assert.Equal(1, metrics.Count("backpressure"));
         Assert.Equal(1, metrics.Backpressure);
 
         // The fleet view (the service grain, the API the status page reads) names the reason.
