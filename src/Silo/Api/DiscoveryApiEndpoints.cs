@@ -1,3 +1,4 @@
+using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
 using TradingAgents.Actors.Routing;
@@ -7,7 +8,7 @@ namespace TradingAgents.Actors.Silo.Api;
 
 /// <summary>
 /// The discovery API under <c>/api/discovery</c>: the services, one service's snapshot, this gateway's
-/// routers (snapshot version and age), and a one-off selection. Unknown names get 404 from the endpoint catalog without activating a grain.
+/// routers (snapshot version and age), the configuration's reload state, and a one-off selection. Unknown names get 404 from the endpoint catalog without activating a grain.
 /// </summary>
 public static class DiscoveryApiEndpoints
 {
@@ -17,15 +18,18 @@ public static class DiscoveryApiEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup("/api/discovery");
 
-        group.MapGet("/services", async (EndpointCatalog catalog, IGrainFactory grains) =>
+        group.MapGet("/services", async (EndpointCatalog catalog, IGrainFactory grains, ConfigurationReloadStatus configuration) =>
         {
             var names = catalog.GetKnownServices();
             var snapshots = await Task.WhenAll(names.Select(name => grains.GetGrain<IServiceGrain>(name).GetSnapshotAsync().AsTask())).ConfigureAwait(false);
             var services = snapshots
                 .Select(s => new ServiceSummary(s.Service, s.Algorithm, s.Instances.Count, s.Instances.Count(i => i.Selectable)))
                 .ToList();
-            return TypedResults.Ok(new ServiceList(services));
+            return TypedResults.Ok(new ServiceList(services, configuration.Current));
         });
+
+        // Whether the latest reload of config.yaml was rejected, and since when the configuration in force applies.
+        group.MapGet("/configuration", (ConfigurationReloadStatus configuration) => TypedResults.Ok(configuration.Current));
 
         // This gateway's data plane: what each router routes from, how old it is, its calls in flight.
         group.MapGet("/routers", (ServiceRouters routers) => TypedResults.Ok(routers.All

@@ -6,6 +6,7 @@
   const refreshMs = 1500;
   const root = document.getElementById("services");
   const status = document.getElementById("status");
+  const configuration = document.getElementById("configuration");
   const windowMs = 30000;
   const columns = ["instance", "conditions", "health", "circuit", "selectable", "in flight", "EWMA latency", "failures in a row", "picks", "share (last 30 s)", "why not selectable / last change"];
   // Per service: readings of the router's pick counters, oldest first, kept for the window.
@@ -105,6 +106,19 @@
     return section;
   }
 
+  function utc(iso) {
+    return iso ? `${new Date(iso).toISOString().slice(0, 19).replace("T", " ")} UTC` : "start-up";
+  }
+
+  // A rejected reload of config.yaml: the gateway keeps the last good configuration, say which.
+  function renderConfiguration(state) {
+    const failure = state && state.reloadFailure;
+    configuration.hidden = !failure;
+    configuration.textContent = failure
+      ? `configuration reload failed at ${utc(failure.at)}: ${failure.reason}; serving the configuration from ${utc(state.loadedAt)}`
+      : "";
+  }
+
   async function getJson(url) {
     const response = await fetch(url, { cache: "no-store" });
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
@@ -114,6 +128,7 @@
   async function refresh() {
     try {
       const list = await getJson("api/discovery/services");
+      renderConfiguration(list.configuration);
       const [snapshots, routers] = await Promise.all([
         Promise.all(list.services.map(s => getJson(`api/discovery/services/${encodeURIComponent(s.name)}`))),
         getJson("api/discovery/routers"),
