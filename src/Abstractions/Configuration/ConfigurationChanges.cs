@@ -7,7 +7,7 @@ namespace TradingAgents.Actors.Configuration;
 /// <summary>
 /// Says in one line what a reload changed: services added and removed, endpoints added and removed per
 /// service, and every other key whose value changed (<c>old -> new</c>). Endpoints are compared as
-/// parsed (<c>host:port</c> plus zone, node, weight), so reordering the list or switching between the
+/// parsed (<c>host:port</c> plus zone, node, name, weight), so reordering the list or switching between the
 /// string and the map form is no change.
 /// </summary>
 internal static class ConfigurationChanges
@@ -121,6 +121,11 @@ internal static class ConfigurationChanges
         if (endpoint.Node is not null)
         {
             extras.Add($"node={endpoint.Node}");
+        }
+
+        if (endpoint.Name is not null)
+        {
+            extras.Add($"name={endpoint.Name}");
         }
 
         if (endpoint.Weight is { } weight)
