@@ -31,10 +31,14 @@ public static class DiscoveryApiEndpoints
         // Whether the latest reload of config.yaml was rejected, and since when the configuration in force applies.
         group.MapGet("/configuration", (ConfigurationReloadStatus configuration) => TypedResults.Ok(configuration.Current));
 
-        // This gateway's data plane: what each router routes from, how old it is, its calls in flight.
+        // This gateway's data plane: what each router routes from, how old it is, its calls in flight,
+        // and its picks over the last 30 s (read from the start, so a fresh page shows a recent share).
+        var recent = StartRecentPicks(endpoints.ServiceProvider);
         group.MapGet("/routers", (ServiceRouters routers) => TypedResults.Ok(routers.All
             .OrderBy(r => r.Service, StringComparer.Ordinal)
-            .Select(r => new RouterSummary(r.Service, r.Snapshot.Epoch, r.Snapshot.Version, r.SnapshotAge?.TotalSeconds, r.ControlPlaneError, r.InFlight, r.Picks))
+            .Select(r => new RouterSummary(
+                r.Service, r.Snapshot.Epoch, r.Snapshot.Version, r.SnapshotAge?.TotalSeconds, r.ControlPlaneError, r.InFlight, r.Picks,
+                recent.Of(r), RecentPicks.Window.TotalSeconds))
             .ToList()));
 
         group.MapGet("/services/{name}", async (string name, EndpointCatalog catalog, IGrainFactory grains) =>
@@ -76,6 +80,14 @@ public static class DiscoveryApiEndpoints
         });
 
         return group;
+    }
+
+    private static RecentPicks StartRecentPicks(IServiceProvider services)
+    {
+        var clock = services.GetKeyedService<TimeProvider>(RecentPicks.ClockKey) ?? services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var recent = new RecentPicks(() => services.GetService<ServiceRouters>()?.All ?? [], clock);
+        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(recent.Dispose);
+        return recent;
     }
 
     private static IResult UnknownService(string name) => Results.Problem(

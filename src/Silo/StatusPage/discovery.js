@@ -1,6 +1,7 @@
 // Renders /api/discovery every 1.5 s. Text goes in through textContent only: instance and
 // service names come from EndpointSlices and configuration, not from this page. In flight, picks
-// and the share of traffic are this gateway's (its routers); the share covers the last 30 s.
+// and the share of traffic are this gateway's (its routers); the share covers the last 30 s
+// (recentPicks from the API; older gateways only give counters, diffed here).
 "use strict";
 (() => {
   const refreshMs = 1500;
@@ -14,6 +15,8 @@
 
   function recentPicks(router, now) {
     if (!router) return new Map();
+    // The gateway's own 30 s window: right from the first refresh, and the same for every viewer.
+    if (router.recentPicks) return new Map(Object.entries(router.recentPicks));
     const readings = history.get(router.service) || [];
     readings.push({ at: now, picks: router.picks });
     while (readings.length > 1 && now - readings[1].at >= windowMs) readings.shift();
