@@ -136,8 +136,8 @@ public sealed class DemoBackend : IAsyncDisposable
         builder.Logging.ClearProviders()
             .AddSimpleConsole(console =>
             {
-                // The gateway's format, so that --demo's interleaved lines read as one log.
-                console.SingleLine = true;
+                // The gateway's format (a timestamped header line, the message indented below), so that
+                // --demo's interleaved lines read as one log.
                 console.TimestampFormat = ConsoleTimestampFormat;
                 console.UseUtcTimestamp = true;
             })
