@@ -18,6 +18,9 @@ namespace TradingAgents.DemoServices;
 /// </summary>
 public sealed class DemoBackend : IAsyncDisposable
 {
+    /// <summary>The timestamp that starts every console line: UTC, ISO 8601 with milliseconds, as the gateway writes it.</summary>
+    public const string ConsoleTimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+
     /// <summary>The response header that carries <see cref="InstanceName"/>.</summary>
     public const string InstanceHeader = FaultInjection.InstanceHeader;
 
@@ -131,7 +134,13 @@ public sealed class DemoBackend : IAsyncDisposable
         // must neither move nor multiply this backend's single endpoint.
         builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders()
-            .AddSimpleConsole(console => console.SingleLine = true)
+            .AddSimpleConsole(console =>
+            {
+                // The gateway's format (a timestamped header line, the message indented below), so that
+                // --demo's interleaved lines read as one log.
+                console.TimestampFormat = ConsoleTimestampFormat;
+                console.UseUtcTimestamp = true;
+            })
             .SetMinimumLevel(options.MinimumLogLevel)
 
             // A failed start is thrown to the caller with the address in its message; the host's own

@@ -25,7 +25,9 @@ public static class ServiceDiscoveryConfigurationExtensions
     /// <summary>
     /// Adds a YAML file such as the seed's <c>config.yaml</c>. Its keys become configuration paths
     /// (<c>service_discovery:load_balancing:algorithm</c>, list entries as <c>endpoints:0</c>), so sources
-    /// added later, such as environment variables, override single keys. In Kubernetes, ConfigMap
+    /// added later, such as environment variables, override single keys. A reload that finds a YAML
+    /// syntax error keeps the keys last read, and <see cref="AddServiceDiscoveryOptions"/> reports it as
+    /// a rejected reload. In Kubernetes, ConfigMap
     /// files are swapped through symbolic links that file-system events miss: set
     /// <c>DOTNET_USE_POLLING_FILE_WATCHER=true</c> there for <paramref name="reloadOnChange"/> to see edits.
     /// </summary>
@@ -37,7 +39,13 @@ public static class ServiceDiscoveryConfigurationExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return builder.AddYamlFile(path, optional, reloadOnChange);
+        return builder.Add<ServiceDiscoveryYamlSource>(source =>
+        {
+            source.Path = path;
+            source.Optional = optional;
+            source.ReloadOnChange = reloadOnChange;
+            source.ResolveFileProvider();
+        });
     }
 
     /// <summary>
@@ -46,16 +54,20 @@ public static class ServiceDiscoveryConfigurationExtensions
     /// <c>service_discovery</c> section of <paramref name="configuration"/> by
     /// <see cref="ServiceDiscoveryConfigurationReader"/>, refreshed when the configuration reloads, and
     /// validated at start-up: a host whose configuration has errors fails to start with one message
-    /// listing all of them. A later reload with errors is rejected and logged; the last valid
-    /// configuration stays in force. Calling it again is harmless.
+    /// listing all of them. A later reload with errors (or a YAML syntax error) is rejected and logged
+    /// once; the last valid configuration stays in force and <see cref="ConfigurationReloadStatus"/>
+    /// (registered here) says so until a good reload. A good reload logs what changed. Calling it again is harmless.
     /// </summary>
     public static IServiceCollection AddServiceDiscoveryOptions(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
+        services.TryAddSingleton<ConfigurationReloadStatus>();
         services.TryAddSingleton(provider => new ServiceDiscoveryOptionsSetup(
             configuration,
+            provider.GetRequiredService<ConfigurationReloadStatus>(),
+            provider.GetService<TimeProvider>() ?? TimeProvider.System,
             provider.GetService<ILogger<ServiceDiscoveryOptionsSetup>>() ?? NullLogger<ServiceDiscoveryOptionsSetup>.Instance));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ServiceDiscoveryOptions>, ServiceDiscoveryOptionsSetup>(
             static provider => provider.GetRequiredService<ServiceDiscoveryOptionsSetup>()));

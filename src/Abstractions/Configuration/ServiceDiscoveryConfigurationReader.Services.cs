@@ -9,7 +9,7 @@ public static partial class ServiceDiscoveryConfigurationReader
     private static readonly string[] ServiceKeys =
         ["service_name", "port", "port_name", "health_path", "weight", "timeout", "attempt_timeout", "algorithm", "forward_paths", "endpoints"];
 
-    private static readonly string[] EndpointKeys = ["address", "host", "port", "zone", "node", "weight"];
+    private static readonly string[] EndpointKeys = ["address", "host", "port", "zone", "node", "weight", "name"];
 
     private static void ReadServices(SectionReader reader, IConfigurationSection section, Dictionary<string, ServiceOptions> services)
     {
@@ -160,6 +160,7 @@ public static partial class ServiceDiscoveryConfigurationReader
         var zone = reader.String(entry, "zone");
         var node = reader.String(entry, "node");
         var weight = reader.Int(entry, "weight", min: 1, optional: true);
+        var name = reader.String(entry, "name");
         var address = entry.GetSection("address");
         string? host = null;
         int? port = null;
@@ -202,6 +203,6 @@ public static partial class ServiceDiscoveryConfigurationReader
 
         return host is null || port is null || reader.Errors.Count != errorsBefore
             ? null
-            : new StaticEndpointOptions { Host = host, Port = port.Value, Zone = zone, Node = node, Weight = weight };
+            : new StaticEndpointOptions { Host = host, Port = port.Value, Zone = zone, Node = node, Weight = weight, Name = name };
     }
 }

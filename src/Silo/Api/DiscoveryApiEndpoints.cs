@@ -1,3 +1,4 @@
+using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
 using TradingAgents.Actors.Routing;
@@ -7,8 +8,12 @@ namespace TradingAgents.Actors.Silo.Api;
 
 /// <summary>
 /// The discovery API under <c>/api/discovery</c>: the services, one service's snapshot, this gateway's
+<<<<<<< HEAD
 /// routers (snapshot version and age), a one-off selection, and operator actions on instances
 /// (<see cref="OperatorActionEndpoints"/>). Unknown names get 404 from the endpoint catalog without activating a grain.
+=======
+/// routers (snapshot version and age), the configuration's reload state, and a one-off selection. Unknown names get 404 from the endpoint catalog without activating a grain.
+>>>>>>> wt-operator
 /// </summary>
 public static class DiscoveryApiEndpoints
 {
@@ -18,20 +23,27 @@ public static class DiscoveryApiEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup("/api/discovery");
 
-        group.MapGet("/services", async (EndpointCatalog catalog, IGrainFactory grains) =>
+        group.MapGet("/services", async (EndpointCatalog catalog, IGrainFactory grains, ConfigurationReloadStatus configuration) =>
         {
             var names = catalog.GetKnownServices();
             var snapshots = await Task.WhenAll(names.Select(name => grains.GetGrain<IServiceGrain>(name).GetSnapshotAsync().AsTask())).ConfigureAwait(false);
             var services = snapshots
                 .Select(s => new ServiceSummary(s.Service, s.Algorithm, s.Instances.Count, s.Instances.Count(i => i.Selectable)))
                 .ToList();
-            return TypedResults.Ok(new ServiceList(services));
+            return TypedResults.Ok(new ServiceList(services, configuration.Current));
         });
 
-        // This gateway's data plane: what each router routes from, how old it is, its calls in flight.
+        // Whether the latest reload of config.yaml was rejected, and since when the configuration in force applies.
+        group.MapGet("/configuration", (ConfigurationReloadStatus configuration) => TypedResults.Ok(configuration.Current));
+
+        // This gateway's data plane: what each router routes from, how old it is, its calls in flight,
+        // and its picks over the last 30 s (read from the start, so a fresh page shows a recent share).
+        var recent = StartRecentPicks(endpoints.ServiceProvider);
         group.MapGet("/routers", (ServiceRouters routers) => TypedResults.Ok(routers.All
             .OrderBy(r => r.Service, StringComparer.Ordinal)
-            .Select(r => new RouterSummary(r.Service, r.Snapshot.Epoch, r.Snapshot.Version, r.SnapshotAge?.TotalSeconds, r.ControlPlaneError, r.InFlight, r.Picks))
+            .Select(r => new RouterSummary(
+                r.Service, r.Snapshot.Epoch, r.Snapshot.Version, r.SnapshotAge?.TotalSeconds, r.ControlPlaneError, r.InFlight, r.Picks,
+                recent.Of(r), RecentPicks.Window.TotalSeconds))
             .ToList()));
 
         group.MapGet("/services/{name}", async (string name, EndpointCatalog catalog, IGrainFactory grains) =>
@@ -74,6 +86,14 @@ public static class DiscoveryApiEndpoints
 
         group.MapOperatorActions();
         return group;
+    }
+
+    private static RecentPicks StartRecentPicks(IServiceProvider services)
+    {
+        var clock = services.GetKeyedService<TimeProvider>(RecentPicks.ClockKey) ?? services.GetService<TimeProvider>() ?? TimeProvider.System;
+        var recent = new RecentPicks(() => services.GetService<ServiceRouters>()?.All ?? [], clock);
+        services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(recent.Dispose);
+        return recent;
     }
 
     private static IResult UnknownService(string name) => Results.Problem(

@@ -8,4 +8,15 @@ namespace TradingAgents.Actors.Silo.Api;
 /// <param name="ControlPlaneError">The last error reaching the service grain; null while it answers.</param>
 /// <param name="InFlight">This gateway's calls in flight per instance.</param>
 /// <param name="Picks">Calls this gateway admitted per instance since the instance appeared (a counter: diff two readings for a recent share).</param>
-public sealed record RouterSummary(string Service, Guid Epoch, long Version, double? SnapshotAgeSeconds, string? ControlPlaneError, IReadOnlyDictionary<string, int> InFlight, IReadOnlyDictionary<string, long> Picks);
+/// <param name="RecentPicks">Calls this gateway admitted per instance in the last <paramref name="RecentWindowSeconds"/> (the status page's share of traffic).</param>
+/// <param name="RecentWindowSeconds">The window of <paramref name="RecentPicks"/>: 30 s (the counters are read every 5 s, so up to 35 s).</param>
+public sealed record RouterSummary(
+    string Service,
+    Guid Epoch,
+    long Version,
+    double? SnapshotAgeSeconds,
+    string? ControlPlaneError,
+    IReadOnlyDictionary<string, int> InFlight,
+    IReadOnlyDictionary<string, long> Picks,
+    IReadOnlyDictionary<string, long>? RecentPicks = null,
+    double? RecentWindowSeconds = null);

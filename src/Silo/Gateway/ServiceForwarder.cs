@@ -34,6 +34,7 @@ public sealed partial class ServiceForwarder(
     private readonly GatewayRetryPipelines _retries = new(discoveryOptions, gatewayOptions, timeProvider);
     private readonly ConcurrentDictionary<TimeSpan, ForwarderRequestConfig> _requestConfigs = new();
     private readonly NoneSelectableLog _noneSelectable = new(logger, timeProvider);
+    private readonly DeadlineExceededLog _deadlineExceeded = new(logger, timeProvider);
 
     /// <summary>Answers one request whose first path segment is <paramref name="service"/>.</summary>
     public async Task ForwardAsync(HttpContext context, string service)
@@ -132,6 +133,11 @@ public sealed partial class ServiceForwarder(
             {
                 ArrayPool<byte>.Shared.Return(body);
             }
+        }
+
+        if (state.Result == GatewayResult.TimedOut)
+        {
+            _deadlineExceeded.TimedOut(service, state.Tried, state.Attempt, state.Timeout, timeProvider.GetElapsedTime(state.StartedAt));
         }
 
         return (state.Result, state.Attempt);

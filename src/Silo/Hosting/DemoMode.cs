@@ -68,6 +68,11 @@ internal static partial class DemoMode
         }
 
         await app.WaitForShutdownAsync().ConfigureAwait(false);
+
+        // Ctrl+C or SIGTERM: the gateway has drained, so the stand-ins stop gracefully too (disposing
+        // them would kill them and say so, which is for tests that break them on purpose).
+        using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        await fleet.StopAsync(stopTimeout.Token).ConfigureAwait(false);
         return 0;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
+using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Silo.Gateway;
 
@@ -46,6 +47,8 @@ public static class ObservabilityExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<CallFailureWindow>();
         services.TryAddSingleton<GatewayCallInstruments>();
+        services.TryAddSingleton<ConfigurationReloadStatus>();
+        services.TryAddSingleton<ConfigurationReloadInstruments>();
         services.TryAddSingleton<Client.Metrics.ClientInstruments>();
         services.Replace(ServiceDescriptor.Singleton<IGatewayObserver, MetricsGatewayObserver>());
 
@@ -72,6 +75,9 @@ public static class ObservabilityExtensions
     public static IEndpointConventionBuilder MapTradingAgentsObservability(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
+
+        // Observable instruments report only once constructed; nothing else asks for these.
+        _ = endpoints.ServiceProvider.GetRequiredService<ConfigurationReloadInstruments>();
         return endpoints.MapPrometheusScrapingEndpoint(MetricsOptions.Path);
     }
 }

@@ -1,12 +1,14 @@
 // Renders /api/discovery every 1.5 s. Text goes in through textContent only: instance and
 // service names come from EndpointSlices and configuration, not from this page. In flight, picks
-// and the share of traffic are this gateway's (its routers); the share covers the last 30 s.
+// and the share of traffic are this gateway's (its routers); the share covers the last 30 s
+// (recentPicks from the API; older gateways only give counters, diffed here).
 // "history" under an instance shows its transitions (who or what, when, why), operator actions included.
 "use strict";
 (() => {
   const refreshMs = 1500;
   const root = document.getElementById("services");
   const status = document.getElementById("status");
+  const configuration = document.getElementById("configuration");
   const windowMs = 30000;
   const columns = ["instance", "conditions", "health", "circuit", "selectable", "in flight", "EWMA latency", "failures in a row", "picks", "share (last 30 s)", "why not selectable / last change"];
   // Per service: readings of the router's pick counters, oldest first, kept for the window.
@@ -16,6 +18,8 @@
 
   function recentPicks(router, now) {
     if (!router) return new Map();
+    // The gateway's own 30 s window: right from the first refresh, and the same for every viewer.
+    if (router.recentPicks) return new Map(Object.entries(router.recentPicks));
     const readings = history.get(router.service) || [];
     readings.push({ at: now, picks: router.picks });
     while (readings.length > 1 && now - readings[1].at >= windowMs) readings.shift();
@@ -130,10 +134,23 @@
     const list = document.createElement("ol");
     for (const t of [...details.history].reverse()) {
       const item = document.createElement("li");
-      item.textContent = `${new Date(t.at).toLocaleString()} · ${t.what} · by ${t.by || "unknown"} · ${t.reason}`;
+      item.textContent = `${utc(t.at)} · ${t.what} · by ${t.by || "unknown"} · ${t.reason}`;
       list.appendChild(item);
     }
     td.appendChild(list);
+  }
+
+  function utc(iso) {
+    return iso ? `${new Date(iso).toISOString().slice(0, 19).replace("T", " ")} UTC` : "start-up";
+  }
+
+  // A rejected reload of config.yaml: the gateway keeps the last good configuration, say which.
+  function renderConfiguration(state) {
+    const failure = state && state.reloadFailure;
+    configuration.hidden = !failure;
+    configuration.textContent = failure
+      ? `configuration reload failed at ${utc(failure.at)}: ${failure.reason}; serving the configuration from ${utc(state.loadedAt)}`
+      : "";
   }
 
   async function getJson(url) {
@@ -151,6 +168,7 @@
     running = true;
     try {
       const list = await getJson("api/discovery/services");
+      renderConfiguration(list.configuration);
       const [snapshots, routers] = await Promise.all([
         Promise.all(list.services.map(s => getJson(`api/discovery/services/${encodeURIComponent(s.name)}`))),
         getJson("api/discovery/routers"),

@@ -28,6 +28,16 @@ public sealed class ConfigurationEndpointSetsTests
     }
 
     [Fact]
+    public void ToEndpoints_NamedEndpoint_CarriesNameAsTargetName()
+    {
+        var service = new ServiceOptions { Endpoints = [new StaticEndpointOptions { Host = "127.0.0.1", Port = 8013, Name = "data-service-2" }, Endpoint("127.0.0.1", 8003)] };
+
+        var endpoints = ConfigurationEndpointSets.ToEndpoints(service);
+
+        Assert.Equal([null, "data-service-2"], endpoints.Select(static e => e.TargetName));
+    }
+
+    [Fact]
     public void Compute_SameEndpointsInAnotherOrder_KeepsVersionAndIsUnchanged()
     {
         var first = ConfigurationEndpointSets.Compute(Options(("data-service", 1, [Endpoint("127.0.0.1", 1), Endpoint("127.0.0.2", 1)])), None, 1000);

@@ -109,6 +109,11 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
         Assert.Equal([8006, 8016, 8026], Ports(result.Options.Services["memory-service"]));
         Assert.All(result.Options.Services.Values.SelectMany(static s => s.Endpoints), static e => Assert.Equal("127.0.0.1", e.Host));
         Assert.All(result.Options.Services.Values, static s => Assert.Equal(["/api", "/health"], s.ForwardPaths));
+
+        // The names --demo's instances answer with (X-Instance), so the status page shows data-service-2 beside 127.0.0.1:8013.
+        Assert.All(result.Options.Services, static pair => Assert.Equal(
+            Enumerable.Range(1, 3).Select(i => $"{pair.Key}-{i}"),
+            pair.Value.Endpoints.OrderBy(static e => e.Port).Select(static e => e.Name)));
         var seedKeys = Flatten(_files.Load(SeedConfig.Yaml));
         Assert.All(seedKeys, pair => Assert.Equal(pair.Value, configuration[pair.Key]));
     }
@@ -125,6 +130,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
                     - "[fd00::1]:8003"
                     - address: 127.0.0.12:8003
                       zone: zone-a
+                      name: data-service-2
                     - host: data-3.local
                       port: 9003
                       zone: zone-b
@@ -142,6 +148,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
         AssertEndpoint(endpoints[2], "127.0.0.12", 8003, "zone-a", null, null);
         AssertEndpoint(endpoints[3], "data-3.local", 9003, "zone-b", "node-7", 5);
         AssertEndpoint(endpoints[4], "::2", 8003, null, null, null);
+        Assert.Equal([null, null, "data-service-2", null, null], endpoints.Select(static e => e.Name));
     }
 
     [Fact]
@@ -287,7 +294,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
     [InlineData("- port: 80", "service_discovery:services:data-service:endpoints:0: has neither address nor host; expected address: host:port, or host and port")]
     [InlineData("- host: 127.0.0.11\n          port: 70000", "service_discovery:services:data-service:endpoints:0:port: 70000 is not in 1..65535")]
     [InlineData("- host: 127.0.0.11\n          port: 80\n          weight: 0", "service_discovery:services:data-service:endpoints:0:weight: 0 must be at least 1")]
-    [InlineData("- host: 127.0.0.11\n          port: 80\n          region: eu", "service_discovery:services:data-service:endpoints:0:region: unknown key (expected one of address, host, port, zone, node, weight)")]
+    [InlineData("- host: 127.0.0.11\n          port: 80\n          region: eu", "service_discovery:services:data-service:endpoints:0:region: unknown key (expected one of address, host, port, zone, node, weight, name)")]
     [InlineData("- 127.0.0.11:80\n        - host: 127.0.0.11\n          port: 80", "service_discovery:services:data-service:endpoints:1: endpoint 127.0.0.11:80 is already listed at service_discovery:services:data-service:endpoints:0")]
     [InlineData("- Data.Local:80\n        - data.local:80", "service_discovery:services:data-service:endpoints:1: endpoint data.local:80 is already listed at service_discovery:services:data-service:endpoints:0")]
     public void Read_BadEndpoint_Reported(string entries, string expected) =>

@@ -115,7 +115,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             yaml.AppendLine("      endpoints:");
             foreach (var backend in backends)
             {
-                yaml.AppendLine(CultureInfo.InvariantCulture, $"        - {InstanceIdOf(backend)}");
+                yaml.AppendLine(CultureInfo.InvariantCulture, $"        - {{ address: {InstanceIdOf(backend)}, name: {backend.InstanceName} }}");
             }
         }
 

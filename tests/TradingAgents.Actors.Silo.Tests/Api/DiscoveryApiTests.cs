@@ -31,11 +31,15 @@ public sealed class DiscoveryApiTests : IAsyncLifetime
     [Fact]
     public async Task Services_Configured_ListsNamesWithCounts()
     {
-        var json = await _gateway.Client.GetStringAsync("/api/discovery/services");
+        using var json = JsonDocument.Parse(await _gateway.Client.GetStringAsync("/api/discovery/services"));
 
         Assert.Equal(
-            """{"services":[{"name":"data-service","algorithm":"round_robin","instances":2,"selectable":2},{"name":"llm-service","algorithm":"round_robin","instances":0,"selectable":0}]}""",
-            json);
+            """[{"name":"data-service","algorithm":"round_robin","instances":2,"selectable":2},{"name":"llm-service","algorithm":"round_robin","instances":0,"selectable":0}]""",
+            json.RootElement.GetProperty("services").GetRawText());
+        var configuration = json.RootElement.GetProperty("configuration");
+        Assert.True(configuration.GetProperty("lastReloadSucceeded").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, configuration.GetProperty("reloadFailure").ValueKind);
+        Assert.Equal(0, configuration.GetProperty("reloadFailures").GetInt64());
     }
 
     [Fact]

@@ -48,14 +48,14 @@ internal static class ConfigurationEndpointSets
         return result.ToImmutable();
     }
 
-    /// <summary>The endpoints of one service: always ready, weight from the endpoint or else the service.</summary>
+    /// <summary>The endpoints of one service: always ready, weight from the endpoint or else the service, named by its <c>name</c>.</summary>
     public static ImmutableArray<ServiceEndpoint> ToEndpoints(ServiceOptions service)
     {
         ArgumentNullException.ThrowIfNull(service);
         return
         [
             .. service.Endpoints
-                .Select(e => new ServiceEndpoint(e.Host, e.Port, EndpointConditions.ReadyToServe, e.Zone, e.Node, e.Weight ?? service.Weight))
+                .Select(e => new ServiceEndpoint(e.Host, e.Port, EndpointConditions.ReadyToServe, e.Zone, e.Node, e.Weight ?? service.Weight, e.Name))
                 .OrderBy(static e => e.InstanceId, StringComparer.Ordinal),
         ];
     }
