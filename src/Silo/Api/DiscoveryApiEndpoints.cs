@@ -8,12 +8,9 @@ namespace TradingAgents.Actors.Silo.Api;
 
 /// <summary>
 /// The discovery API under <c>/api/discovery</c>: the services, one service's snapshot, this gateway's
-<<<<<<< HEAD
-/// routers (snapshot version and age), a one-off selection, and operator actions on instances
-/// (<see cref="OperatorActionEndpoints"/>). Unknown names get 404 from the endpoint catalog without activating a grain.
-=======
-/// routers (snapshot version and age), the configuration's reload state, and a one-off selection. Unknown names get 404 from the endpoint catalog without activating a grain.
->>>>>>> wt-operator
+/// routers (snapshot version and age), the configuration's reload state, a one-off selection, and operator
+/// actions on instances (<see cref="OperatorActionEndpoints"/>). Unknown names get 404 from the endpoint catalog
+/// without activating a grain.
 /// </summary>
 public static class DiscoveryApiEndpoints
 {
