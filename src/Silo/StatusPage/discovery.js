@@ -89,7 +89,11 @@
     for (const i of snapshot.instances) {
       const row = body.insertRow();
       row.dataset.instance = i.instanceId;
-      const name = cell(row, i.targetName ? `${i.instanceId} (${i.targetName})` : i.instanceId);
+      const name = cell(row, "");
+      const label = document.createElement("span");
+      label.className = "name";
+      label.textContent = i.targetName ? `${i.instanceId} (${i.targetName})` : i.instanceId;
+      name.appendChild(label);
       const key = `${snapshot.service}/${i.instanceId}`;
       const toggle = document.createElement("button");
       toggle.className = "history";

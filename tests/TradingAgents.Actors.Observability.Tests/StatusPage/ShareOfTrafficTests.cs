@@ -45,8 +45,8 @@ public sealed class ShareOfTrafficTests
         var second = Row(page, gateway.Second);
 
         // The instance's name beside its address.
-        await Assertions.Expect(first.Locator("td").Nth(0)).ToHaveTextAsync($"{ConfiguredGateway.Address(gateway.First)} ({gateway.First.InstanceName})");
-        await Assertions.Expect(second.Locator("td").Nth(0)).ToHaveTextAsync($"{ConfiguredGateway.Address(gateway.Second)} ({gateway.Second.InstanceName})");
+        await Assertions.Expect(first.Locator("td").Nth(0).Locator("span.name")).ToHaveTextAsync($"{ConfiguredGateway.Address(gateway.First)} ({gateway.First.InstanceName})");
+        await Assertions.Expect(second.Locator("td").Nth(0).Locator("span.name")).ToHaveTextAsync($"{ConfiguredGateway.Address(gateway.Second)} ({gateway.Second.InstanceName})");
 
         var answered = await gateway.CallDataServiceAsync(10);
         Assert.Equal(5, answered.Count(n => n == gateway.First.InstanceName));
