@@ -414,7 +414,7 @@ internal sealed partial class ServiceGrain(
             .ToList();
         var instances = _ordered.Select(e => ToSnapshot(e, now)).ToList();
         var algorithm = _known ? options.CurrentValue.GetAlgorithm(Service) : string.Empty;
-        return new ServiceSnapshot(Service, _known, algorithm, now, sources, instances, _selectionsServed);
+        return new ServiceSnapshot(Service, _known, algorithm, now, sources, instances, _selectionsServed) { RetryBudget = DescribeRetryBudget() };
     }
 
     /// <summary>Rebuilds the union of all sources and brings instance grains in line with it.</summary>

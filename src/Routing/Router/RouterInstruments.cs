@@ -14,6 +14,7 @@ public sealed class RouterInstruments
 
     private readonly Counter<long> _controlPlaneErrors;
     private readonly Counter<long> _snapshotsMissed;
+    private readonly Counter<long> _retryDecisions;
 
     /// <summary>Creates the instruments; the age gauge reads <paramref name="routers"/>.</summary>
     public RouterInstruments(IMeterFactory meterFactory, Func<IEnumerable<ServiceRouter>> routers)
@@ -27,6 +28,10 @@ public sealed class RouterInstruments
             "Snapshots a router found by its periodic version check rather than by a push.");
         meter.CreateObservableGauge("service_router_snapshot_age_seconds", () => ObserveAges(routers()), "s",
             "Seconds since the control plane last confirmed this process's routing snapshot of a service.");
+        _retryDecisions = meter.CreateCounter<long>("service_retry_budget_retries", "{retry}",
+            "Retries this process asked the service's fleet-wide retry budget for, by decision (allowed, refused).");
+        meter.CreateObservableGauge("service_retry_budget_remaining", () => ObserveBudgets(routers()), "{retry}",
+            "Retries this process may still send to a service under its retry budget (mode: fleet = allowance from the service grain, local = fallback).");
     }
 
     internal void ControlPlaneError(string service) => _controlPlaneErrors.Add(1, new KeyValuePair<string, object?>("service", service));
@@ -36,6 +41,21 @@ public sealed class RouterInstruments
         if (hadSnapshot)
         {
             _snapshotsMissed.Add(1, new KeyValuePair<string, object?>("service", service));
+        }
+    }
+
+    internal void RetryDecided(string service, bool allowed) =>
+        _retryDecisions.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("decision", allowed ? "allowed" : "refused"));
+
+    private static IEnumerable<Measurement<double>> ObserveBudgets(IEnumerable<ServiceRouter> routers)
+    {
+        foreach (var router in routers)
+        {
+            var budget = router.RetryBudget;
+            if (budget.Enabled)
+            {
+                yield return new Measurement<double>(budget.Remaining, new KeyValuePair<string, object?>("service", router.Service), new KeyValuePair<string, object?>("mode", budget.Mode));
+            }
         }
     }
 

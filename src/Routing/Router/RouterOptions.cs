@@ -26,4 +26,10 @@ public sealed class RouterOptions
 
     /// <summary>Outcome entries kept per instance while the control plane is unreachable; older ones are dropped and counted. Default 256.</summary>
     public int MaxPendingOutcomes { get; set; } = 256;
+
+    /// <summary>
+    /// How often a router reports its requests and retries to the service grain and gets a new allowance
+    /// of retries (the fleet-wide retry budget). Its grant stays valid for three intervals. Default 1 s.
+    /// </summary>
+    public TimeSpan RetryBudgetInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -11,6 +11,7 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
         Check(failures, nameof(RouterOptions.VersionCheckInterval), options.VersionCheckInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
         Check(failures, nameof(RouterOptions.OutcomeFlushInterval), options.OutcomeFlushInterval, TimeSpan.FromMilliseconds(1), TimeSpan.FromDays(1));
         Check(failures, nameof(RouterOptions.FirstSnapshotTimeout), options.FirstSnapshotTimeout, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+        Check(failures, nameof(RouterOptions.RetryBudgetInterval), options.RetryBudgetInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromSeconds(20));
         if (options.TrialLeasesPerRequest is < 1 or > 100)
         {
             failures.Add($"{RouterOptions.SectionName}:{nameof(RouterOptions.TrialLeasesPerRequest)} is {options.TrialLeasesPerRequest}; expected 1..100.");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
 using TradingAgents.Actors.LoadBalancing;
@@ -42,7 +43,8 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         RouterInstruments instruments,
         IRouterPickObserver? pickObserver,
         Action<ServiceRouter>? forgotten,
-        ILogger logger)
+        ILogger logger,
+        Func<RetryBudgetOptions>? retryBudget = null)
     {
         _pickObserver = pickObserver;
         _forgotten = forgotten;
@@ -56,6 +58,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         _observer = new Observer(this);
         _table = RouteTable.Pending(service, $"No routing snapshot of '{service}' has arrived yet.");
         ReporterId = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+        RetryBudget = new RetryBudget(retryBudget ?? (static () => DefaultRetryBudget), timeProvider);
     }
 
     /// <summary>The logical service this router routes.</summary>
@@ -321,6 +324,8 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         var checkEvery = Ticks(_options.VersionCheckInterval);
         var period = _options.OutcomeFlushInterval < _options.VersionCheckInterval ? _options.OutcomeFlushInterval : _options.VersionCheckInterval;
         var (nextCheck, nextFlush) = (0L, _timeProvider.GetTimestamp() + flushEvery);
+        var budgetEvery = Ticks(_options.RetryBudgetInterval);
+        var nextBudget = 0L;
         using var timer = new PeriodicTimer(period, _timeProvider);
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -337,6 +342,13 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
                 {
                     nextFlush = now + flushEvery;
                     await FlushAllAsync().ConfigureAwait(false);
+                }
+
+                RetryBudget.Tick();
+                if (now >= nextBudget)
+                {
+                    nextBudget = now + budgetEvery;
+                    await ReportRetryBudgetAsync().ConfigureAwait(false);
                 }
 
                 ReturnUnusableLeases();

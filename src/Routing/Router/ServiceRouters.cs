@@ -147,7 +147,8 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
             Instruments,
             _pickObserver,
             Forget,
-            _loggerFactory.CreateLogger<ServiceRouter>());
+            _loggerFactory.CreateLogger<ServiceRouter>(),
+            () => _discovery.CurrentValue.GetRetryBudget(service));
         router.Start();
         return router;
     }

@@ -30,7 +30,8 @@ public static class DiscoveryApiEndpoints
         // This gateway's data plane: what each router routes from, how old it is, its calls in flight.
         group.MapGet("/routers", (ServiceRouters routers) => TypedResults.Ok(routers.All
             .OrderBy(r => r.Service, StringComparer.Ordinal)
-            .Select(r => new RouterSummary(r.Service, r.Snapshot.Epoch, r.Snapshot.Version, r.SnapshotAge?.TotalSeconds, r.ControlPlaneError, r.InFlight, r.Picks))
+            .Select(r => new RouterSummary(r.Service, r.Snapshot.Epoch, r.Snapshot.Version, r.SnapshotAge?.TotalSeconds, r.ControlPlaneError, r.InFlight, r.Picks,
+                RouterRetryBudgetSummary.Of(r.RetryBudget)))
             .ToList()));
 
         group.MapGet("/services/{name}", async (string name, EndpointCatalog catalog, IGrainFactory grains) =>

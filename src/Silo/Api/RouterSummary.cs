@@ -8,4 +8,13 @@ namespace TradingAgents.Actors.Silo.Api;
 /// <param name="ControlPlaneError">The last error reaching the service grain; null while it answers.</param>
 /// <param name="InFlight">This gateway's calls in flight per instance.</param>
 /// <param name="Picks">Calls this gateway admitted per instance since the instance appeared (a counter: diff two readings for a recent share).</param>
-public sealed record RouterSummary(string Service, Guid Epoch, long Version, double? SnapshotAgeSeconds, string? ControlPlaneError, IReadOnlyDictionary<string, int> InFlight, IReadOnlyDictionary<string, long> Picks);
+/// <param name="RetryBudget">This gateway's side of the service's fleet-wide retry budget.</param>
+public sealed record RouterSummary(
+    string Service,
+    Guid Epoch,
+    long Version,
+    double? SnapshotAgeSeconds,
+    string? ControlPlaneError,
+    IReadOnlyDictionary<string, int> InFlight,
+    IReadOnlyDictionary<string, long> Picks,
+    RouterRetryBudgetSummary? RetryBudget = null);

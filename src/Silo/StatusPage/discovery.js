@@ -39,6 +39,19 @@
     return [c.serving ? "serving" : "not serving", c.terminating ? "terminating" : "not ready"].join(", ");
   }
 
+  // The fleet's retry budget (service grain, all gateways and clients) and this gateway's side of it.
+  function retryBudgetText(fleet, local) {
+    const parts = [];
+    if (fleet && !fleet.enabled) return "retry budget: off";
+    if (fleet) {
+      parts.push(`retry budget (fleet, ${fleet.windowSeconds} s window, ${fleet.ratio} × requests + ${fleet.minRetriesPerSecond}/s): ${fleet.retries} retries of ${fleet.requests} requests, ${fleet.remaining} left, ${fleet.reporters} router(s)`);
+    }
+    if (local && local.mode !== "off") {
+      parts.push(`this gateway (${local.mode}): ${local.remaining.toFixed(0)} left, ${local.allowed} allowed, ${local.refused} refused`);
+    }
+    return parts.join(" · ");
+  }
+
   function circuitText(state) {
     return state === "halfOpen" ? "half-open" : state;
   }
@@ -61,6 +74,14 @@
       problem.className = "problem";
       problem.textContent = `control plane unreachable, routing from the last snapshot: ${router.controlPlaneError}`;
       section.appendChild(problem);
+    }
+    const budget = retryBudgetText(snapshot.retryBudget, router && router.retryBudget);
+    if (budget) {
+      const line = document.createElement("div");
+      line.className = "meta";
+      line.dataset.field = "retry-budget";
+      line.textContent = budget;
+      section.appendChild(line);
     }
     for (const s of snapshot.sources.filter(s => s.problem)) {
       const problem = document.createElement("div");
