@@ -102,6 +102,9 @@ public sealed class RetryBudget
         return false;
     }
 
+    /// <summary>Counts a retry refused without asking (the budget was known to be empty).</summary>
+    public void CountRefused() => Interlocked.Increment(ref _refused);
+
     /// <summary>
     /// What happened since the last delivered report. Sent every report interval, idle or not, so the grain
     /// knows how many routers share the budget and each keeps a valid grant. <see cref="Delivered"/> marks it

@@ -29,6 +29,16 @@ public sealed partial class ServiceRouter
         return allowed;
     }
 
+    /// <summary>
+    /// Counts a retry that was not asked for because the budget was already empty when the attempt started
+    /// (the gateway then lets the failed answer through instead of holding it back for a retry).
+    /// </summary>
+    public void RetryRefused()
+    {
+        RetryBudget.CountRefused();
+        _instruments.RetryDecided(Service, allowed: false);
+    }
+
     /// <summary>Sends this router's counts to the service grain and takes the new allowance; on failure the local budget applies once the grant lapses.</summary>
     internal async Task ReportRetryBudgetAsync()
     {

@@ -173,7 +173,8 @@ public sealed partial class ServiceForwarder(
         PrepareAttempt(state);
         var transformer = state.Transformer;
         // With the retry budget already spent, the instance's own answer goes to the client as it is.
-        transformer.HoldBackServerErrors = !isLast && state.Idempotent && state.Replayable && state.Router.RetryBudget.CanRetry;
+        var retryable = !isLast && state.Idempotent && state.Replayable;
+        transformer.HoldBackServerErrors = retryable && state.Router.RetryBudget.CanRetry;
         transformer.HeldBackStatus = 0;
         transformer.HeldBackRetryAfter = null;
 
@@ -207,6 +208,11 @@ public sealed partial class ServiceForwarder(
         var retry = !isLast && canSendAgain && RetryRules.MayRetry(verdict, state.Idempotent);
         var budgetRefused = retry && !state.Router.TryRetry();
         retry &= !budgetRefused;
+        if (!retry && retryable && !transformer.HoldBackServerErrors && !callerGaveUp && context.Response.HasStarted && RetryRules.MayRetry(verdict, state.Idempotent))
+        {
+            // The answer went to the client because the budget was empty when the attempt started: a refusal too.
+            state.Router.RetryRefused();
+        }
         var reportedStatus = verdict.TimedOut ? StatusCodes.Status504GatewayTimeout : status;
         observer.OnAttempt(new GatewayAttempt(state.Service, endpoint.InstanceId, state.Attempt, verdict.Kind is OutcomeKind.Success or OutcomeKind.Cancelled, reportedStatus, latency, verdict.Failure, retry));
         if (retry)
