@@ -30,6 +30,10 @@ public sealed class RouterInstruments
             "Seconds since the control plane last confirmed this process's routing snapshot of a service.");
         _retryDecisions = meter.CreateCounter<long>("service_retry_budget_retries", "{retry}",
             "Retries this process asked the service's fleet-wide retry budget for, by decision (allowed, refused).");
+        meter.CreateObservableCounter("service_router_zone_picks", () => ObserveZonePicks(routers()), "{call}",
+            "Calls this process admitted per service and instance zone (local = the process's own zone).");
+        meter.CreateObservableGauge("service_router_zone_spilled", () => ObserveSpills(routers()), "{state}",
+            "1 while this process routes a service to every zone although it knows its zone or node (the local set lacks selectable capacity), else 0.");
         meter.CreateObservableGauge("service_retry_budget_remaining", () => ObserveBudgets(routers()), "{retry}",
             "Retries this process may still send to a service under its retry budget (mode: fleet = allowance from the service grain, local = fallback).");
     }
@@ -41,6 +45,32 @@ public sealed class RouterInstruments
         if (hadSnapshot)
         {
             _snapshotsMissed.Add(1, new KeyValuePair<string, object?>("service", service));
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveZonePicks(IEnumerable<ServiceRouter> routers)
+    {
+        foreach (var router in routers)
+        {
+            var own = router.Locality.Zone;
+            foreach (var (zone, picks) in router.PicksByZone)
+            {
+                yield return new Measurement<long>(picks,
+                    new KeyValuePair<string, object?>("service", router.Service),
+                    new KeyValuePair<string, object?>("zone", zone),
+                    new KeyValuePair<string, object?>("local", own is not null && string.Equals(zone, own, StringComparison.Ordinal) ? "true" : "false"));
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> ObserveSpills(IEnumerable<ServiceRouter> routers)
+    {
+        foreach (var router in routers)
+        {
+            if (router.Locality.Zone is not null || router.Locality.Node is not null)
+            {
+                yield return new Measurement<int>(router.LocalityDecision.Tier == LocalityTier.All ? 1 : 0, new KeyValuePair<string, object?>("service", router.Service));
+            }
         }
     }
 

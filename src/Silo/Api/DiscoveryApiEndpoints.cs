@@ -31,7 +31,7 @@ public static class DiscoveryApiEndpoints
         group.MapGet("/routers", (ServiceRouters routers) => TypedResults.Ok(routers.All
             .OrderBy(r => r.Service, StringComparer.Ordinal)
             .Select(r => new RouterSummary(r.Service, r.Snapshot.Epoch, r.Snapshot.Version, r.SnapshotAge?.TotalSeconds, r.ControlPlaneError, r.InFlight, r.Picks,
-                RouterRetryBudgetSummary.Of(r.RetryBudget)))
+                RouterRetryBudgetSummary.Of(r.RetryBudget), RouterLocalitySummary.Of(r)))
             .ToList()));
 
         group.MapGet("/services/{name}", async (string name, EndpointCatalog catalog, IGrainFactory grains) =>

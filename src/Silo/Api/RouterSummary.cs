@@ -9,6 +9,7 @@ namespace TradingAgents.Actors.Silo.Api;
 /// <param name="InFlight">This gateway's calls in flight per instance.</param>
 /// <param name="Picks">Calls this gateway admitted per instance since the instance appeared (a counter: diff two readings for a recent share).</param>
 /// <param name="RetryBudget">This gateway's side of the service's fleet-wide retry budget.</param>
+/// <param name="Locality">This gateway's zone and node affinity for the service, with its traffic per zone.</param>
 public sealed record RouterSummary(
     string Service,
     Guid Epoch,
@@ -17,4 +18,5 @@ public sealed record RouterSummary(
     string? ControlPlaneError,
     IReadOnlyDictionary<string, int> InFlight,
     IReadOnlyDictionary<string, long> Picks,
-    RouterRetryBudgetSummary? RetryBudget = null);
+    RouterRetryBudgetSummary? RetryBudget = null,
+    RouterLocalitySummary? Locality = null);

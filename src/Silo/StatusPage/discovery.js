@@ -39,6 +39,19 @@
     return [c.serving ? "serving" : "not serving", c.terminating ? "terminating" : "not ready"].join(", ");
   }
 
+  // This gateway's zone/node affinity for the service and its picks per zone over the recent window.
+  function localityText(locality) {
+    if (!locality) return "";
+    const where = locality.zone || locality.node
+      ? `this gateway: zone ${locality.zone || "unknown"}${locality.zoneSource === "node" ? " (learned from its node)" : ""}, node ${locality.node || "unknown"}`
+      : "this gateway knows neither its zone nor its node";
+    const recent = locality.zones.reduce((sum, z) => sum + z.recentPicks, 0);
+    const zones = locality.zones
+      .map(z => `${z.zone}${z.local ? " (local)" : ""} ${z.selectable}/${z.instances} selectable, ${recent === 0 ? 0 : (100 * z.recentPicks / recent).toFixed(1)} %`)
+      .join("; ");
+    return `zone affinity: ${where} · routing to ${locality.tier === "all" ? "every zone" : `its ${locality.tier}`}: ${locality.reason} · picks in the last ${locality.recentSeconds.toFixed(0)} s by zone: ${zones}`;
+  }
+
   // The fleet's retry budget (service grain, all gateways and clients) and this gateway's side of it.
   function retryBudgetText(fleet, local) {
     const parts = [];
@@ -74,6 +87,14 @@
       problem.className = "problem";
       problem.textContent = `control plane unreachable, routing from the last snapshot: ${router.controlPlaneError}`;
       section.appendChild(problem);
+    }
+    const locality = localityText(router && router.locality);
+    if (locality) {
+      const line = document.createElement("div");
+      line.className = router.locality.tier === "all" && (router.locality.zone || router.locality.node) ? "problem" : "meta";
+      line.dataset.field = "zone-affinity";
+      line.textContent = locality;
+      section.appendChild(line);
     }
     const budget = retryBudgetText(snapshot.retryBudget, router && router.retryBudget);
     if (budget) {
