@@ -91,7 +91,7 @@
     const locality = localityText(router && router.locality);
     if (locality) {
       const line = document.createElement("div");
-      line.className = router.locality.tier === "all" && (router.locality.zone || router.locality.node) ? "problem" : "meta";
+      line.className = router.locality.tier === "all" && (router.locality.zone || router.locality.node) ? "detail problem" : "detail";
       line.dataset.field = "zone-affinity";
       line.textContent = locality;
       section.appendChild(line);
@@ -99,7 +99,7 @@
     const budget = retryBudgetText(snapshot.retryBudget, router && router.retryBudget);
     if (budget) {
       const line = document.createElement("div");
-      line.className = "meta";
+      line.className = "detail";
       line.dataset.field = "retry-budget";
       line.textContent = budget;
       section.appendChild(line);
