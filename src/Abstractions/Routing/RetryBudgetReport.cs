@@ -9,10 +9,12 @@ namespace TradingAgents.Actors.Routing;
 /// <param name="Retries">Retries sent (attempts after the first) since the previous report.</param>
 /// <param name="Refused">Retries the budget refused since the previous report.</param>
 /// <param name="Interval">How often this router reports; its grant stays valid for three intervals.</param>
+/// <param name="Leaving">The router is shutting down: its counts stay in the window, its allowance goes back to the others at once.</param>
 [GenerateSerializer, Immutable, Alias("ta.RetryBudgetReport")]
 public sealed record RetryBudgetReport(
     [property: Id(0)] string ReporterId,
     [property: Id(1)] long Requests,
     [property: Id(2)] long Retries,
     [property: Id(3)] long Refused,
-    [property: Id(4)] TimeSpan Interval);
+    [property: Id(4)] TimeSpan Interval,
+    [property: Id(5)] bool Leaving = false);

@@ -110,12 +110,13 @@ public sealed class RetryBudget
     /// knows how many routers share the budget and each keeps a valid grant. <see cref="Delivered"/> marks it
     /// sent; a report that fails is folded into the next one.
     /// </summary>
-    internal RetryBudgetReport TakeReport(string reporterId, TimeSpan interval) => new(
+    internal RetryBudgetReport TakeReport(string reporterId, TimeSpan interval, bool leaving = false) => new(
         reporterId,
         Volatile.Read(ref _requests) - _reportedRequests,
         Volatile.Read(ref _retries) - _reportedRetries,
         Volatile.Read(ref _refused) - _reportedRefused,
-        interval);
+        interval,
+        leaving);
 
     /// <summary>Marks <paramref name="report"/> delivered and applies the grain's <paramref name="grant"/>.</summary>
     internal void Delivered(RetryBudgetReport report, RetryBudgetGrant grant)

@@ -6,8 +6,8 @@ namespace TradingAgents.Actors.Routing;
 /// The fleet's retry budget of one service, kept by its service grain from the routers' periodic reports:
 /// over a sliding window of one-second buckets, the fleet may retry
 /// <c>ratio × requests + min_retries_per_second × window − retries</c> times. Each report hands the
-/// reporting router its share of what is left (by its share of the window's requests), minus what the
-/// other routers still hold, so the routers together never hold more than the fleet may spend.
+/// reporting router its share of what is left (by its share of the window's requests, at least an equal
+/// split among the reporters), minus what the other routers still hold, so the routers together never hold more than the fleet may spend.
 /// Not thread-safe: the grain calls it from its turns.
 /// </summary>
 internal sealed class RetryBudgetLedger(TimeProvider timeProvider)
@@ -39,11 +39,11 @@ internal sealed class RetryBudgetLedger(TimeProvider timeProvider)
 
         reporter.Add(second, report.Requests, report.Retries);
         reporter.LastReportAt = now;
-        if (!options.Enabled)
+        if (report.Leaving || !options.Enabled)
         {
             reporter.Outstanding = 0;
             reporter.GrantExpiresAt = 0;
-            return new RetryBudgetGrant(false, 0, validFor, _reporters.Count, 0, 0, 0);
+            return new RetryBudgetGrant(options.Enabled, 0, validFor, _reporters.Count, 0, 0, 0);
         }
 
         var (requests, retries) = Totals();
@@ -61,8 +61,9 @@ internal sealed class RetryBudgetLedger(TimeProvider timeProvider)
             }
         }
 
-        // An idle reporter still gets a little (the +1): the first retries after a quiet spell need not wait.
-        var share = (reporter.Requests + 1.0) / (activeRequests + active);
+        // By share of the window's requests, but never less than an equal split: a router whose traffic
+        // just started (or just failed over to it) must not wait a report interval for each retry.
+        var share = Math.Max((reporter.Requests + 1.0) / (activeRequests + active), 1.0 / active);
         var tokens = Math.Clamp((long)Math.Ceiling(Math.Max(0, remaining) * share), 0, Math.Max(0, remaining - heldByOthers));
         reporter.Outstanding = tokens;
         reporter.GrantExpiresAt = now + (long)(validFor.TotalSeconds * timeProvider.TimestampFrequency);

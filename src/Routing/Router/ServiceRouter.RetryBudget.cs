@@ -40,14 +40,14 @@ public sealed partial class ServiceRouter
     }
 
     /// <summary>Sends this router's counts to the service grain and takes the new allowance; on failure the local budget applies once the grant lapses.</summary>
-    internal async Task ReportRetryBudgetAsync()
+    internal async Task ReportRetryBudgetAsync(bool leaving = false)
     {
         if (!HasSnapshot || Snapshot.Status == Discovery.SelectionStatus.UnknownService)
         {
             return;
         }
 
-        var report = RetryBudget.TakeReport(ReporterId, _options.RetryBudgetInterval);
+        var report = RetryBudget.TakeReport(ReporterId, _options.RetryBudgetInterval, leaving);
         try
         {
             var grant = await _grainFactory.GetGrain<IServiceGrain>(Service).ReportRetriesAsync(report).ConfigureAwait(false);

@@ -281,6 +281,8 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         await FlushAllAsync(waitForRunning: true).ConfigureAwait(false);
         if (_observerReference is { } reference)
         {
+            // Hands this router's retry allowance back to the fleet at once instead of when it lapses.
+            await ReportRetryBudgetAsync(leaving: true).ConfigureAwait(false);
             try
             {
                 await _grainFactory.GetGrain<IServiceGrain>(Service).UnsubscribeAsync(reference).ConfigureAwait(false);

@@ -118,6 +118,21 @@ public sealed class RetryBudgetLedgerTests
     }
 
     [Fact]
+    public void Report_Leaving_HandsTheAllowanceBackAtOnceAndKeepsTheCounts()
+    {
+        var ledger = new RetryBudgetLedger(_time);
+        var budget = Budget(ratio: 0.5, minPerSecond: 0);
+        Assert.Equal(10, ledger.Report(Report("a", requests: 20), budget).Tokens);
+
+        var gone = ledger.Report(new RetryBudgetReport("a", 0, 4, 0, Interval, Leaving: true), budget);
+        var b = ledger.Report(Report("b"), budget);
+
+        Assert.Equal(0, gone.Tokens);
+        Assert.Equal(6, b.Tokens);
+        Assert.Equal(4, b.FleetRetries);
+    }
+
+    [Fact]
     public void Report_SilentForAWindow_ForgetsTheReporter()
     {
         var ledger = new RetryBudgetLedger(_time);
