@@ -103,6 +103,31 @@ public static partial class ServiceDiscoveryConfigurationReader
             return duration;
         }
 
+        /// <summary>A number in <paramref name="min"/>..<paramref name="max"/> (decimal point allowed); null when absent or bad (reported).</summary>
+        public double? Number(IConfigurationSection section, string key, double min, double max)
+        {
+            var (path, text) = Scalar(section, key);
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+
+            if (!double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var value)
+                || !double.IsFinite(value))
+            {
+                Error(path, $"'{text}' is not a number");
+                return null;
+            }
+
+            if (value < min || value > max)
+            {
+                Error(path, $"{text} is not in {min.ToString(CultureInfo.InvariantCulture)}..{max.ToString(CultureInfo.InvariantCulture)}");
+                return null;
+            }
+
+            return value;
+        }
+
         public bool? Bool(IConfigurationSection section, string key)
         {
             var (path, text) = Scalar(section, key);

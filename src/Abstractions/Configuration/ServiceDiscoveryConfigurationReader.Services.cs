@@ -7,11 +7,11 @@ namespace TradingAgents.Actors.Configuration;
 public static partial class ServiceDiscoveryConfigurationReader
 {
     private static readonly string[] ServiceKeys =
-        ["service_name", "port", "port_name", "health_path", "weight", "timeout", "attempt_timeout", "algorithm", "forward_paths", "endpoints"];
+        ["service_name", "port", "port_name", "health_path", "weight", "timeout", "attempt_timeout", "algorithm", "forward_paths", "endpoints", "retry_budget"];
 
     private static readonly string[] EndpointKeys = ["address", "host", "port", "zone", "node", "weight", "name"];
 
-    private static void ReadServices(SectionReader reader, IConfigurationSection section, Dictionary<string, ServiceOptions> services)
+    private static void ReadServices(SectionReader reader, IConfigurationSection section, Dictionary<string, ServiceOptions> services, RetryBudgetOptions retryBudget)
     {
         if (!reader.ExpectMap(section, keys: null))
         {
@@ -51,6 +51,7 @@ public static partial class ServiceDiscoveryConfigurationReader
             service.Algorithm = reader.Algorithm(entry, "algorithm", optional: true);
             service.ForwardPaths = ReadForwardPaths(reader, entry.GetSection("forward_paths"));
             ReadEndpoints(reader, entry.GetSection("endpoints"), service.Endpoints);
+            service.RetryBudget = ReadServiceRetryBudget(reader, entry.GetSection("retry_budget"), retryBudget);
 
             var kubernetesName = service.ServiceName ?? name;
             if (!claimed.TryAdd(kubernetesName, name))

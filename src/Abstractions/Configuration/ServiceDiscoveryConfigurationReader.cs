@@ -12,7 +12,7 @@ namespace TradingAgents.Actors.Configuration;
 public static partial class ServiceDiscoveryConfigurationReader
 {
     private static readonly string[] RootKeys =
-        ["namespace", "cache_ttl", "default_timeout", "max_retries", "load_balancing", "circuit_breaker", "services", "monitoring", "cache", "kubernetes"];
+        ["namespace", "cache_ttl", "default_timeout", "max_retries", "load_balancing", "circuit_breaker", "services", "monitoring", "cache", "kubernetes", "retry_budget", "zone_affinity"];
 
     private static readonly string[] LoadBalancingKeys = ["algorithm", "health_check"];
 
@@ -54,7 +54,9 @@ public static partial class ServiceDiscoveryConfigurationReader
 
         ReadLoadBalancing(reader, section.GetSection("load_balancing"), options.LoadBalancing);
         ReadCircuitBreaker(reader, section.GetSection("circuit_breaker"), options.CircuitBreaker);
-        ReadServices(reader, section.GetSection("services"), options.Services);
+        ReadRetryBudget(reader, section.GetSection("retry_budget"), options.RetryBudget);
+        ReadZoneAffinity(reader, section.GetSection("zone_affinity"), options.ZoneAffinity);
+        ReadServices(reader, section.GetSection("services"), options.Services, options.RetryBudget);
         ReadMonitoring(reader, section.GetSection("monitoring"), options.Monitoring);
         ReadCache(reader, section.GetSection("cache"), options.Cache);
         ReadKubernetes(reader, section.GetSection("kubernetes"), options.Kubernetes);

@@ -43,6 +43,15 @@ public sealed class ServiceDiscoveryOptions
     /// <summary><c>kubernetes</c>: the EndpointSlice watcher.</summary>
     public KubernetesDiscoveryOptions Kubernetes { get; set; } = new();
 
+    /// <summary><c>retry_budget</c>: the fleet-wide limit on retries (each service may override it key by key).</summary>
+    public RetryBudgetOptions RetryBudget { get; set; } = new();
+
+    /// <summary><c>zone_affinity</c>: same-node and same-zone preference of the routers.</summary>
+    public ZoneAffinityOptions ZoneAffinity { get; set; } = new();
+
+    /// <summary>The retry budget of <paramref name="service"/>: its own <c>retry_budget</c>, else the global one.</summary>
+    public RetryBudgetOptions GetRetryBudget(string service) => GetService(service).RetryBudget ?? RetryBudget;
+
     /// <summary>The options of <paramref name="service"/>, or defaults for a discovered service that is not configured.</summary>
     public ServiceOptions GetService(string service) =>
         Services.TryGetValue(service, out var options) ? options : ServiceOptions.Default;

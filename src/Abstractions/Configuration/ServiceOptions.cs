@@ -43,6 +43,9 @@ public sealed class ServiceOptions
     /// </summary>
     public IReadOnlyList<string>? ForwardPaths { get; set; }
 
+    /// <summary><c>retry_budget</c>: this service's retry budget (keys it does not set come from the global one); null for the global one.</summary>
+    public RetryBudgetOptions? RetryBudget { get; set; }
+
     /// <summary><c>endpoints</c>: static endpoints for the configuration source (local runs, hosts outside Kubernetes).</summary>
     public List<StaticEndpointOptions> Endpoints { get; set; } = [];
 }

@@ -16,4 +16,9 @@ public sealed record ServiceSnapshot(
     [property: Id(3)] DateTimeOffset TakenAt,
     [property: Id(4)] IReadOnlyList<SourceSync> Sources,
     [property: Id(5)] IReadOnlyList<InstanceSnapshot> Instances,
-    [property: Id(6)] long SelectionsServed);
+    [property: Id(6)] long SelectionsServed)
+{
+    /// <summary>The fleet's retry budget over its window; null before any router reported.</summary>
+    [Id(50)]
+    public ServiceRetryBudget? RetryBudget { get; init; }
+}

@@ -54,4 +54,13 @@ public interface IServiceGrain : IGrainWithStringKey
     /// <summary>The current routing snapshot, without subscribing.</summary>
     [Alias("GetRoutingSnapshot"), ReadOnly]
     ValueTask<RoutingSnapshot> GetRoutingSnapshotAsync();
+
+    /// <summary>
+    /// A router's periodic retry-budget report (its requests and retries since the last one); returns its
+    /// allowance of retries until the next report, computed from the whole fleet's traffic over the
+    /// budget's window. Background traffic of the router, never on a request's path. Interleaves: it only
+    /// updates the in-memory ledger and never waits.
+    /// </summary>
+    [Alias("ReportRetries"), AlwaysInterleave]
+    ValueTask<RetryBudgetGrant> ReportRetriesAsync(RetryBudgetReport report);
 }

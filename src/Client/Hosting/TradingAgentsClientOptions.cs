@@ -18,6 +18,11 @@ public sealed class TradingAgentsClientOptions
     /// <summary>Spread retry delays randomly so that callers that failed together do not retry together. Default true.</summary>
     public bool RetryJitter { get; set; } = true;
 
-    /// <summary>Zone whose instances are preferred when any is selectable there (the caller's own zone); null for none.</summary>
+    /// <summary>
+    /// Zone whose instances are preferred (the caller's own zone), by the same router logic as the gateway's
+    /// (<c>zone_affinity</c>: instances on this process's node first, then this zone while enough of its
+    /// instances are selectable, else every zone). Null for the process's own zone (<c>Routing:Zone</c>,
+    /// <c>NODE_ZONE</c>, or learned from the node), if any.
+    /// </summary>
     public string? PreferredZone { get; set; }
 }

@@ -33,6 +33,9 @@ internal sealed class DiscoveryRequestState(string service, Uri logicalUri)
     /// <summary>Read the whole body inside the attempt, so its latency and timeout cover it.</summary>
     public bool BufferContent { get; init; }
 
+    /// <summary>The router of the latest attempt: the retry handler spends the service's retry budget on it.</summary>
+    public Actors.Routing.ServiceRouter? Router { get; set; }
+
     /// <summary>The instance of the latest attempt, if any.</summary>
     public string? LastInstanceId => TriedInstanceIds.Count == 0 ? null : TriedInstanceIds[^1];
 

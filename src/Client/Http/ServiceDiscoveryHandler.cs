@@ -89,6 +89,13 @@ public sealed partial class ServiceDiscoveryHandler(
         }
 
         var endpoint = call.Endpoint;
+        if (state.Router is null)
+        {
+            // A request counts toward the retry budget once, at its first attempt.
+            router.OnRequest();
+        }
+
+        state.Router = router;
         state.TriedInstanceIds.Add(endpoint.InstanceId);
         request.RequestUri = Rewrite(state.LogicalUri, endpoint.Instance);
         var attemptTimeout = state.Timeout ?? discovery.GetAttemptTimeout(service);

@@ -74,10 +74,24 @@ internal sealed class ServiceDiscoveryRetryHandler(
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = delay,
                 UseJitter = jitter,
-                ShouldHandle = static args => ValueTask.FromResult(
-                    RetryRules.ShouldRetry(args.Outcome, args.Context.Properties.GetValue(RequestKey, null!).Method)),
+                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args, maxRetries)),
             })
             .Build();
+    }
+
+    /// <summary>
+    /// The retry rules, then the service's fleet-wide retry budget. A refused retry is not sent: the caller
+    /// gets the failed attempt's response or exception, as after the last attempt.
+    /// </summary>
+    private static bool ShouldRetry(RetryPredicateArguments<HttpResponseMessage> args, int maxRetries)
+    {
+        var request = args.Context.Properties.GetValue(RequestKey, null!);
+        if (args.AttemptNumber >= maxRetries || !RetryRules.ShouldRetry(args.Outcome, request.Method))
+        {
+            return false;
+        }
+
+        return DiscoveryRequestState.Find(request)?.Router is not { } router || router.TryRetry();
     }
 
     private sealed record PipelineEntry(int MaxRetries, TimeSpan Delay, bool Jitter, ResiliencePipeline<HttpResponseMessage> Pipeline);

@@ -141,16 +141,17 @@ internal sealed partial class ServiceGrain(
 
         var policy = Policy();
         var zone = request?.PreferredZone;
+        var filter = new SelectFilter(excluded, null);
         if (zone is not null)
         {
-            var inZone = new SelectFilter(excluded, zone);
-            if (RoutePicker.PickOrdinary(table, policy, ref inZone) is { } local)
+            // The routers' zone affinity (one rule for gateway, client and grain): the zone while it has enough selectable capacity.
+            var plan = table.PlanFor(zone, null, options.CurrentValue.ZoneAffinity);
+            if (plan.ZonePasses && RoutePicker.PickFrom(plan.ZoneCandidates, policy, ref filter) is { } local)
             {
                 return Select(local.Instance, local.Instance.BreakerGeneration, 0);
             }
         }
 
-        var filter = new SelectFilter(excluded, null);
         if (RoutePicker.PickOrdinary(table, policy, ref filter) is { } picked)
         {
             return inspect ? Selection.Of(ToSelected(picked.Instance, picked.Instance.BreakerGeneration, 0)) : Select(picked.Instance, picked.Instance.BreakerGeneration, 0);
@@ -414,7 +415,7 @@ internal sealed partial class ServiceGrain(
             .ToList();
         var instances = _ordered.Select(e => ToSnapshot(e, now)).ToList();
         var algorithm = _known ? options.CurrentValue.GetAlgorithm(Service) : string.Empty;
-        return new ServiceSnapshot(Service, _known, algorithm, now, sources, instances, _selectionsServed);
+        return new ServiceSnapshot(Service, _known, algorithm, now, sources, instances, _selectionsServed) { RetryBudget = DescribeRetryBudget() };
     }
 
     /// <summary>Rebuilds the union of all sources and brings instance grains in line with it.</summary>

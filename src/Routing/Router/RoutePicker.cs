@@ -26,6 +26,10 @@ internal static class RoutePicker
         return Pick(table.Selectable, policy, ref filter) ?? Pick(table.DrainingOnly, policy, ref filter);
     }
 
+    /// <summary>The policy over <paramref name="candidates"/> (a locality plan's set) that the filter leaves; null when none is left.</summary>
+    public static RouteEndpoint? PickFrom<TFilter>(RouteEndpoint[] candidates, ILoadBalancingPolicy policy, ref TFilter filter)
+        where TFilter : struct, IRouteFilter => Pick(candidates, policy, ref filter);
+
     private static RouteEndpoint? Pick<TFilter>(RouteEndpoint[] candidates, ILoadBalancingPolicy policy, ref TFilter filter)
         where TFilter : struct, IRouteFilter
     {

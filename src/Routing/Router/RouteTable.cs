@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Discovery;
 
 namespace TradingAgents.Actors.Routing;
@@ -34,6 +35,21 @@ internal sealed class RouteTable
     public RouteEndpoint[] TrialOnly { get; }
 
     public FrozenDictionary<string, RouteEndpoint> ById { get; }
+
+    private LocalityPlan? _plan;
+
+    /// <summary>The locality plan of this table for a process in <paramref name="zone"/> on <paramref name="node"/>; built once, then cached.</summary>
+    public LocalityPlan PlanFor(string? zone, string? node, ZoneAffinityOptions options)
+    {
+        if (Volatile.Read(ref _plan) is { } plan && plan.IsFor(zone, node, options))
+        {
+            return plan;
+        }
+
+        plan = LocalityPlan.Build(this, zone, node, options);
+        Volatile.Write(ref _plan, plan);
+        return plan;
+    }
 
     /// <summary>
     /// Builds the table for <paramref name="snapshot"/>. Instances also in <paramref name="previous"/>

@@ -15,6 +15,7 @@ public sealed class RouterInstruments
     private readonly Counter<long> _controlPlaneErrors;
     private readonly Counter<long> _snapshotsMissed;
     private readonly Counter<long> _backpressure;
+    private readonly Counter<long> _retryDecisions;
 
     /// <summary>Creates the instruments; the age gauge reads <paramref name="routers"/>.</summary>
     public RouterInstruments(IMeterFactory meterFactory, Func<IEnumerable<ServiceRouter>> routers)
@@ -30,6 +31,14 @@ public sealed class RouterInstruments
             "Attempts an instance answered with backpressure (429, or 503 with Retry-After): neither a success nor a failure.");
         meter.CreateObservableGauge("service_router_snapshot_age_seconds", () => ObserveAges(routers()), "s",
             "Seconds since the control plane last confirmed this process's routing snapshot of a service.");
+        _retryDecisions = meter.CreateCounter<long>("service_retry_budget_retries", "{retry}",
+            "Retries this process asked the service's fleet-wide retry budget for, by decision (allowed, refused).");
+        meter.CreateObservableCounter("service_router_zone_picks", () => ObserveZonePicks(routers()), "{call}",
+            "Calls this process admitted per service and instance zone (local = the process's own zone).");
+        meter.CreateObservableGauge("service_router_zone_spilled", () => ObserveSpills(routers()), "{state}",
+            "1 while this process routes a service to every zone although it knows its zone or node (the local set lacks selectable capacity), else 0.");
+        meter.CreateObservableGauge("service_retry_budget_remaining", () => ObserveBudgets(routers()), "{retry}",
+            "Retries this process may still send to a service under its retry budget (mode: fleet = allowance from the service grain, local = fallback).");
     }
 
     internal void ControlPlaneError(string service) => _controlPlaneErrors.Add(1, new KeyValuePair<string, object?>("service", service));
@@ -44,6 +53,47 @@ public sealed class RouterInstruments
         if (hadSnapshot)
         {
             _snapshotsMissed.Add(1, new KeyValuePair<string, object?>("service", service));
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> ObserveZonePicks(IEnumerable<ServiceRouter> routers)
+    {
+        foreach (var router in routers)
+        {
+            var own = router.Locality.Zone;
+            foreach (var (zone, picks) in router.PicksByZone)
+            {
+                yield return new Measurement<long>(picks,
+                    new KeyValuePair<string, object?>("service", router.Service),
+                    new KeyValuePair<string, object?>("zone", zone),
+                    new KeyValuePair<string, object?>("local", own is not null && string.Equals(zone, own, StringComparison.Ordinal) ? "true" : "false"));
+            }
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> ObserveSpills(IEnumerable<ServiceRouter> routers)
+    {
+        foreach (var router in routers)
+        {
+            if (router.Locality.Zone is not null || router.Locality.Node is not null)
+            {
+                yield return new Measurement<int>(router.LocalityDecision.Tier == LocalityTier.All ? 1 : 0, new KeyValuePair<string, object?>("service", router.Service));
+            }
+        }
+    }
+
+    internal void RetryDecided(string service, bool allowed) =>
+        _retryDecisions.Add(1, new KeyValuePair<string, object?>("service", service), new KeyValuePair<string, object?>("decision", allowed ? "allowed" : "refused"));
+
+    private static IEnumerable<Measurement<double>> ObserveBudgets(IEnumerable<ServiceRouter> routers)
+    {
+        foreach (var router in routers)
+        {
+            var budget = router.RetryBudget;
+            if (budget.Enabled)
+            {
+                yield return new Measurement<double>(budget.Remaining, new KeyValuePair<string, object?>("service", router.Service), new KeyValuePair<string, object?>("mode", budget.Mode));
+            }
         }
     }
 

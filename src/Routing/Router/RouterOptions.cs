@@ -26,4 +26,23 @@ public sealed class RouterOptions
 
     /// <summary>Outcome entries kept per instance while the control plane is unreachable; older ones are dropped and counted. Default 256.</summary>
     public int MaxPendingOutcomes { get; set; } = 256;
+
+    /// <summary>
+    /// How often a router reports its requests and retries to the service grain and gets a new allowance
+    /// of retries (the fleet-wide retry budget). Its grant stays valid for three intervals. Default 1 s.
+    /// </summary>
+    public TimeSpan RetryBudgetInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The zone this process runs in, for zone affinity (<c>zone_affinity</c>). Default: the environment
+    /// variable <c>NODE_ZONE</c>, else learned from the EndpointSlices (the zone of any instance on this
+    /// process's node); null when none of these says.
+    /// </summary>
+    public string? Zone { get; set; }
+
+    /// <summary>
+    /// The node this process runs on, for node affinity. Default: the environment variable
+    /// <c>NODE_NAME</c> (the Kubernetes manifests set it from <c>spec.nodeName</c>).
+    /// </summary>
+    public string? Node { get; set; }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
 using TradingAgents.Actors.LoadBalancing;
@@ -44,7 +45,10 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         RouterInstruments instruments,
         IRouterPickObserver? pickObserver,
         Action<ServiceRouter>? forgotten,
-        ILogger logger)
+        ILogger logger,
+        Func<RetryBudgetOptions>? retryBudget = null,
+        RouteLocality? locality = null,
+        Func<ZoneAffinityOptions>? zoneAffinity = null)
     {
         _pickObserver = pickObserver;
         _forgotten = forgotten;
@@ -59,6 +63,10 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         _observer = new Observer(this);
         _table = RouteTable.Pending(service, $"No routing snapshot of '{service}' has arrived yet.");
         ReporterId = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+        RetryBudget = new RetryBudget(retryBudget ?? (static () => DefaultRetryBudget), timeProvider);
+        Locality = locality ?? RouteLocality.None;
+        _zoneAffinity = zoneAffinity ?? (static () => DefaultZoneAffinity);
+        ZoneTraffic = new ZoneTraffic(timeProvider);
     }
 
     /// <summary>The logical service this router routes.</summary>
@@ -104,7 +112,9 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
     /// the common path (no exclusions).
     /// </summary>
     /// <param name="tried">Instances this request already tried; null or empty for a first attempt.</param>
-    /// <param name="preferredZone">Prefer instances in this zone when any is selectable there.</param>
+    /// <param name="preferredZone">A zone to prefer instead of this process's own (<see cref="Locality"/>); null for the process's.
+    /// Instances on the process's node come first, then its zone, while that set has enough selectable capacity
+    /// (<c>zone_affinity</c>); otherwise every zone.</param>
     /// <param name="call">The admitted call; complete it with <see cref="Complete"/>.</param>
     /// <param name="failure">Why nothing was admitted.</param>
     public bool TryPick(IReadOnlyCollection<string>? tried, string? preferredZone, out RoutedCall call, out RouteFailure failure)
@@ -123,23 +133,26 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
 
         var policy = _policy ??= LoadBalancingPolicyFactory.Create(table.Snapshot.Algorithm is { Length: > 0 } a ? a : "health_aware", Random.Shared);
         var local = Volatile.Read(ref _localExclusions) > 0;
+        var filter = new LocalFilter(tried, local, now);
         RouteEndpoint? picked = null;
-        if (preferredZone is not null)
+
+        // Same node, then same zone, while that set has enough selectable capacity; then every zone.
+        var plan = LocalityFor(table, preferredZone);
+        if (plan.NodePasses)
         {
-            var inZone = new LocalFilter(tried, local, now, preferredZone);
-            picked = RoutePicker.PickOrdinary(table, policy, ref inZone);
+            picked = RoutePicker.PickFrom(plan.NodeCandidates, policy, ref filter);
         }
 
-        if (picked is null)
+        if (picked is null && plan.ZonePasses)
         {
-            var filter = new LocalFilter(tried, local, now, null);
-            picked = RoutePicker.PickOrdinary(table, policy, ref filter);
+            picked = RoutePicker.PickFrom(plan.ZoneCandidates, policy, ref filter);
         }
 
+        picked ??= RoutePicker.PickOrdinary(table, policy, ref filter);
         if (picked is null && tried is { Count: > 0 })
         {
             // Only instances already tried are left: a second try there beats giving up.
-            var again = new LocalFilter(null, local, now, null);
+            var again = new LocalFilter(null, local, now);
             picked = RoutePicker.PickOrdinary(table, policy, ref again);
         }
 
@@ -234,6 +247,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
                 _policy = null;
             }
 
+            Locality.Learn(snapshot);
             ReleaseLocalExclusions(table);
             RequestLeases(table);
             _firstSnapshot.TrySetResult();
@@ -275,6 +289,8 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         await FlushAllAsync(waitForRunning: true).ConfigureAwait(false);
         if (_observerReference is { } reference)
         {
+            // Hands this router's retry allowance back to the fleet at once instead of when it lapses.
+            await ReportRetryBudgetAsync(leaving: true).ConfigureAwait(false);
             try
             {
                 await _grainFactory.GetGrain<IServiceGrain>(Service).UnsubscribeAsync(reference).ConfigureAwait(false);
@@ -329,6 +345,8 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         var checkEvery = Ticks(_options.VersionCheckInterval);
         var period = _options.OutcomeFlushInterval < _options.VersionCheckInterval ? _options.OutcomeFlushInterval : _options.VersionCheckInterval;
         var (nextCheck, nextFlush) = (0L, _timeProvider.GetTimestamp() + flushEvery);
+        var budgetEvery = Ticks(_options.RetryBudgetInterval);
+        var nextBudget = 0L;
         using var timer = new PeriodicTimer(period, _timeProvider);
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -345,6 +363,14 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
                 {
                     nextFlush = now + flushEvery;
                     await FlushAllAsync().ConfigureAwait(false);
+                }
+
+                RetryBudget.Tick();
+                ZoneTraffic.Sample(Volatile.Read(ref _table));
+                if (now >= nextBudget)
+                {
+                    nextBudget = now + budgetEvery;
+                    await ReportRetryBudgetAsync().ConfigureAwait(false);
                 }
 
                 ReturnUnusableLeases();
@@ -529,10 +555,10 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         RequestLeases(table);
     }
 
-    /// <summary>The router's exclusions: tried instances, local ejections and backoffs, and other zones when one is preferred.</summary>
-    private readonly struct LocalFilter(IReadOnlyCollection<string>? tried, bool local, long now, string? zone) : IRouteFilter
+    /// <summary>The router's exclusions: tried instances, local ejections and backoffs.</summary>
+    private readonly struct LocalFilter(IReadOnlyCollection<string>? tried, bool local, long now) : IRouteFilter
     {
-        public bool IsActive => tried is { Count: > 0 } || local || zone is not null;
+        public bool IsActive => tried is { Count: > 0 } || local;
 
         public bool Excludes(RouteEndpoint endpoint)
         {
@@ -541,12 +567,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
                 return true;
             }
 
-            if (local && (endpoint.Load.Ejected || endpoint.Load.BackoffUntil > now))
-            {
-                return true;
-            }
-
-            return zone is not null && !string.Equals(endpoint.Instance.Zone, zone, StringComparison.Ordinal);
+            return local && (endpoint.Load.Ejected || endpoint.Load.BackoffUntil > now);
         }
     }
 

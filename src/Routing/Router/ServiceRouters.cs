@@ -21,6 +21,7 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILoggerFactory _loggerFactory;
     private readonly IRouterPickObserver? _pickObserver;
+    private RouteLocality? _locality;
 
     /// <summary>Creates the registry; routers are created on first use.</summary>
     public ServiceRouters(
@@ -50,6 +51,9 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
     public IReadOnlyCollection<ServiceRouter> All => [.. _routers.Values.Where(r => r.IsValueCreated).Select(r => r.Value)];
 
     internal RouterInstruments Instruments { get; }
+
+    /// <summary>Where this process runs (<c>Routing:Zone</c>, <c>Routing:Node</c>, their environment defaults), shared by its routers.</summary>
+    public RouteLocality Locality => _locality ??= RouteLocality.From(_options.CurrentValue);
 
     /// <summary>The router of <paramref name="service"/>, created and subscribed on first use.</summary>
     public ServiceRouter Get(string service)
@@ -148,7 +152,10 @@ public sealed class ServiceRouters : IAsyncDisposable, IDisposable
             Instruments,
             _pickObserver,
             Forget,
-            _loggerFactory.CreateLogger<ServiceRouter>());
+            _loggerFactory.CreateLogger<ServiceRouter>(),
+            () => _discovery.CurrentValue.GetRetryBudget(service),
+            Locality,
+            () => _discovery.CurrentValue.ZoneAffinity);
         router.Start();
         return router;
     }

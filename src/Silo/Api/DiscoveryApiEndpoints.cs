@@ -40,7 +40,7 @@ public static class DiscoveryApiEndpoints
             .OrderBy(r => r.Service, StringComparer.Ordinal)
             .Select(r => new RouterSummary(
                 r.Service, r.Snapshot.Epoch, r.Snapshot.Version, r.SnapshotAge?.TotalSeconds, r.ControlPlaneError, r.InFlight, r.Picks,
-                recent.Of(r), RecentPicks.Window.TotalSeconds))
+                recent.Of(r), RecentPicks.Window.TotalSeconds, RouterRetryBudgetSummary.Of(r.RetryBudget), RouterLocalitySummary.Of(r)))
             .ToList()));
 
         group.MapGet("/services/{name}", async (string name, EndpointCatalog catalog, IGrainFactory grains) =>

@@ -10,6 +10,8 @@ namespace TradingAgents.Actors.Silo.Api;
 /// <param name="Picks">Calls this gateway admitted per instance since the instance appeared (a counter: diff two readings for a recent share).</param>
 /// <param name="RecentPicks">Calls this gateway admitted per instance in the last <paramref name="RecentWindowSeconds"/> (the status page's share of traffic).</param>
 /// <param name="RecentWindowSeconds">The window of <paramref name="RecentPicks"/>: 30 s (the counters are read every 5 s, so up to 35 s).</param>
+/// <param name="RetryBudget">This gateway's side of the service's fleet-wide retry budget.</param>
+/// <param name="Locality">This gateway's zone and node affinity for the service, with its traffic per zone.</param>
 public sealed record RouterSummary(
     string Service,
     Guid Epoch,
@@ -19,4 +21,6 @@ public sealed record RouterSummary(
     IReadOnlyDictionary<string, int> InFlight,
     IReadOnlyDictionary<string, long> Picks,
     IReadOnlyDictionary<string, long>? RecentPicks = null,
-    double? RecentWindowSeconds = null);
+    double? RecentWindowSeconds = null,
+    RouterRetryBudgetSummary? RetryBudget = null,
+    RouterLocalitySummary? Locality = null);

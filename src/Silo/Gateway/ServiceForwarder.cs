@@ -165,6 +165,12 @@ public sealed partial class ServiceForwarder(
         }
 
         var endpoint = call.Endpoint;
+        if (state.Attempt == 1)
+        {
+            // A request counts toward the retry budget once, at its first attempt.
+            state.Router.OnRequest();
+        }
+
         if (!state.Tried.Contains(endpoint.InstanceId))
         {
             state.Tried.Add(endpoint.InstanceId);
@@ -172,7 +178,9 @@ public sealed partial class ServiceForwarder(
 
         PrepareAttempt(state);
         var transformer = state.Transformer;
-        transformer.HoldBackServerErrors = !isLast && state.Idempotent && state.Replayable;
+        // With the retry budget already spent, the instance's own answer goes to the client as it is.
+        var retryable = !isLast && state.Idempotent && state.Replayable;
+        transformer.HoldBackServerErrors = retryable && state.Router.RetryBudget.CanRetry;
         transformer.HeldBackStatus = 0;
         transformer.HeldBackRetryAfter = null;
 
@@ -204,6 +212,13 @@ public sealed partial class ServiceForwarder(
 
         var canSendAgain = state.Replayable && !context.Response.HasStarted && !callerGaveUp;
         var retry = !isLast && canSendAgain && RetryRules.MayRetry(verdict, state.Idempotent);
+        var budgetRefused = retry && !state.Router.TryRetry();
+        retry &= !budgetRefused;
+        if (!retry && retryable && !transformer.HoldBackServerErrors && !callerGaveUp && context.Response.HasStarted && RetryRules.MayRetry(verdict, state.Idempotent))
+        {
+            // The answer went to the client because the budget was empty when the attempt started: a refusal too.
+            state.Router.RetryRefused();
+        }
         var reportedStatus = verdict.TimedOut ? StatusCodes.Status504GatewayTimeout : status;
         observer.OnAttempt(new GatewayAttempt(state.Service, endpoint.InstanceId, state.Attempt, verdict.Kind is OutcomeKind.Success or OutcomeKind.Cancelled, reportedStatus, latency, verdict.Failure, retry, verdict.Kind, verdict.TimedOut));
         if (retry)
@@ -215,8 +230,30 @@ public sealed partial class ServiceForwarder(
             return AttemptResult.Again;
         }
 
+        if (budgetRefused && transformer.HeldBackStatus != 0)
+        {
+            await WriteBudgetRefusedAsync(state, endpoint.InstanceId, transformer).ConfigureAwait(false);
+            return AttemptResult.Done;
+        }
+
         await FinishAsync(state, error, verdict, endpoint.InstanceId).ConfigureAwait(false);
         return AttemptResult.Done;
+    }
+
+    /// <summary>
+    /// A retry the budget refused after the instance's answer was held back for it: the client gets that
+    /// answer's status (and its Retry-After) as a problem naming the budget; the body is gone.
+    /// </summary>
+    private async Task WriteBudgetRefusedAsync(ForwardingState state, string instanceId, ForwardingTransformer transformer)
+    {
+        var status = transformer.HeldBackStatus;
+        state.Result = GatewayResult.BadGateway;
+        var retryAfter = RetryRules.ParseRetryAfter(transformer.HeldBackRetryAfter, timeProvider.GetUtcNow()) is { } delay
+            ? (int?)Math.Max(0, (int)Math.Ceiling(delay.TotalSeconds))
+            : null;
+        await GatewayProblems.WriteAsync(state.Context, status, status == StatusCodes.Status429TooManyRequests ? "Instance busy" : "Bad gateway",
+            $"Instance {instanceId} of '{state.Service}' answered {status}; not retried because the service's retry budget is exhausted (retry_budget).", state.Service,
+            retryAfter).ConfigureAwait(false);
     }
 
     /// <summary>An attempt needs at least this much of the deadline left to be worth starting.</summary>

@@ -46,6 +46,32 @@
     return [c.serving ? "serving" : "not serving", c.terminating ? "terminating" : "not ready"].join(", ");
   }
 
+  // This gateway's zone/node affinity for the service and its picks per zone over the recent window.
+  function localityText(locality) {
+    if (!locality) return "";
+    const where = locality.zone || locality.node
+      ? `this gateway: zone ${locality.zone || "unknown"}${locality.zoneSource === "node" ? " (learned from its node)" : ""}, node ${locality.node || "unknown"}`
+      : "this gateway knows neither its zone nor its node";
+    const recent = locality.zones.reduce((sum, z) => sum + z.recentPicks, 0);
+    const zones = locality.zones
+      .map(z => `${z.zone}${z.local ? " (local)" : ""} ${z.selectable}/${z.instances} selectable, ${recent === 0 ? 0 : (100 * z.recentPicks / recent).toFixed(1)} %`)
+      .join("; ");
+    return `zone affinity: ${where} · routing to ${locality.tier === "all" ? "every zone" : `its ${locality.tier}`}: ${locality.reason} · picks in the last ${locality.recentSeconds.toFixed(0)} s by zone: ${zones}`;
+  }
+
+  // The fleet's retry budget (service grain, all gateways and clients) and this gateway's side of it.
+  function retryBudgetText(fleet, local) {
+    const parts = [];
+    if (fleet && !fleet.enabled) return "retry budget: off";
+    if (fleet) {
+      parts.push(`retry budget (fleet, ${fleet.windowSeconds} s window, ${fleet.ratio} × requests + ${fleet.minRetriesPerSecond}/s): ${fleet.retries} retries of ${fleet.requests} requests, ${fleet.remaining} left, ${fleet.reporters} router(s)`);
+    }
+    if (local && local.mode !== "off") {
+      parts.push(`this gateway (${local.mode}): ${local.remaining.toFixed(0)} left, ${local.allowed} allowed, ${local.refused} refused`);
+    }
+    return parts.join(" · ");
+  }
+
   function circuitText(state) {
     return state === "halfOpen" ? "half-open" : state;
   }
@@ -68,6 +94,22 @@
       problem.className = "problem";
       problem.textContent = `control plane unreachable, routing from the last snapshot: ${router.controlPlaneError}`;
       section.appendChild(problem);
+    }
+    const locality = localityText(router && router.locality);
+    if (locality) {
+      const line = document.createElement("div");
+      line.className = router.locality.tier === "all" && (router.locality.zone || router.locality.node) ? "detail problem" : "detail";
+      line.dataset.field = "zone-affinity";
+      line.textContent = locality;
+      section.appendChild(line);
+    }
+    const budget = retryBudgetText(snapshot.retryBudget, router && router.retryBudget);
+    if (budget) {
+      const line = document.createElement("div");
+      line.className = "detail";
+      line.dataset.field = "retry-budget";
+      line.textContent = budget;
+      section.appendChild(line);
     }
     for (const s of snapshot.sources.filter(s => s.problem)) {
       const problem = document.createElement("div");

@@ -25,6 +25,9 @@ public sealed class ClientClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>A service whose fleet-wide retry budget is two retries per 10 s (0 × requests + 0.2/s).</summary>
+    public const string RetryBudgetService = "budget-service";
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
@@ -37,6 +40,15 @@ public sealed class ClientClusterFixture : IAsyncLifetime
             {
                 options.LoadBalancing.Algorithm = LoadBalancingAlgorithms.RoundRobin;
                 options.LoadBalancing.HealthCheck.Enabled = false;
+
+                // The silo's clock is fake, so the retry budget's window never slides: the retries of every
+                // test in the collection would add up against one budget per service. Out of reach here;
+                // the budget has its own tests, and RetryBudgetService a small budget of its own (two retries).
+                options.RetryBudget.MinRetriesPerSecond = 1_000_000;
+                options.Services[RetryBudgetService] = new ServiceOptions
+                {
+                    RetryBudget = new RetryBudgetOptions { Ratio = 0, MinRetriesPerSecond = 0.2, Window = TimeSpan.FromSeconds(10) },
+                };
             });
             silo.AddServiceDiscoveryGrains();
         });

@@ -84,6 +84,17 @@ public sealed partial class DeploymentRulesTests
 
     [Theory]
     [MemberData(nameof(AppRoots))]
+    public async Task Gateway_KnowsItsNodeFromTheDownwardApi(string root)
+    {
+        var build = await KustomizeBuild.LoadAsync(root);
+        var container = GatewayContainer(build);
+
+        // Zone and node affinity: NODE_NAME is the node; the zone is learned from instances on it.
+        Assert.Equal("spec.nodeName", Assert.Single(container.Env, e => e.Name == "NODE_NAME").ValueFrom.FieldRef.FieldPath);
+    }
+
+    [Theory]
+    [MemberData(nameof(AppRoots))]
     public async Task Gateway_TerminationGracePeriod_FitsTheLongestCall(string root)
     {
         var build = await KustomizeBuild.LoadAsync(root);

@@ -29,6 +29,11 @@ public sealed class DiscoveryStatusPageTests(GatewayFixture gateway)
 
             // The gateway's router for the service (warmed at start-up) and how old its snapshot is.
             await Assertions.Expect(page.Locator($"section[data-service='{service}'] .meta")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"routing snapshot v\d+, \d+\.\d s old"));
+            // Issue 12: the fleet's retry budget and this gateway's zone affinity, per service.
+            await Assertions.Expect(page.Locator($"section[data-service='{service}'] [data-field='retry-budget']")).ToContainTextAsync(
+                new System.Text.RegularExpressions.Regex(@"retry budget \(fleet, 10 s window, 0\.2 × requests \+ 10/s\): \d+ retries of \d+ requests, \d+ left, \d+ router\(s\) · this gateway \((fleet|local)\)"));
+            await Assertions.Expect(page.Locator($"section[data-service='{service}'] [data-field='zone-affinity']")).ToContainTextAsync(
+                "zone affinity: this gateway knows neither its zone nor its node · routing to every zone");
             foreach (var backend in gateway.Backends[service])
             {
                 await Assertions.Expect(page.Locator($"section[data-service='{service}'] tr[data-instance='{GatewayFixture.InstanceIdOf(backend)}']")).ToHaveCountAsync(1);
