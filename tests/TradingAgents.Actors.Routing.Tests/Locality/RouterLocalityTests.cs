@@ -141,6 +141,7 @@ public sealed class RouterLocalityTests : IDisposable
         grainFactory: null!,
         new RouterOptions(),
         () => 5,
+        () => TimeSpan.FromSeconds(60),
         _time,
         new RouterInstruments(_meters, () => []),
         pickObserver: null,
