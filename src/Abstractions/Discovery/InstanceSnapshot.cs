@@ -20,4 +20,13 @@ public sealed record InstanceSnapshot(
     [property: Id(14)] bool Selectable,
     [property: Id(15)] string? NotSelectableReason,
     [property: Id(16)] string? LastChangeReason,
-    [property: Id(17)] IReadOnlyList<string> Sources);
+    [property: Id(17)] IReadOnlyList<string> Sources)
+{
+    /// <summary>True when the ejection cap or panic routing keeps the instance routable in spite of its breaker or health.</summary>
+    [Id(40)]
+    public bool EjectionOverridden { get; init; }
+
+    /// <summary>The slow-start weight factor in percent while the instance ramps up; null when it does not.</summary>
+    [Id(41)]
+    public double? SlowStartPercent { get; init; }
+}

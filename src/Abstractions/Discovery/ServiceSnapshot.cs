@@ -16,4 +16,25 @@ public sealed record ServiceSnapshot(
     [property: Id(3)] DateTimeOffset TakenAt,
     [property: Id(4)] IReadOnlyList<SourceSync> Sources,
     [property: Id(5)] IReadOnlyList<InstanceSnapshot> Instances,
-    [property: Id(6)] long SelectionsServed);
+    [property: Id(6)] long SelectionsServed)
+{
+    /// <summary>Panic state (see <see cref="PanicState"/>).</summary>
+    [Id(40)]
+    public PanicState Panic { get; init; }
+
+    /// <summary>Why the service is in panic, or that the ejection cap kept instances routable; null otherwise.</summary>
+    [Id(41)]
+    public string? PanicReason { get; init; }
+
+    /// <summary>Ready instances that breakers or health checks would take out now.</summary>
+    [Id(42)]
+    public int EjectedInstances { get; init; }
+
+    /// <summary>The most instances <c>max_ejection_percent</c> lets breakers and health checks take out now.</summary>
+    [Id(43)]
+    public int EjectionLimit { get; init; }
+
+    /// <summary>Instances kept routable by the ejection cap in spite of their breaker or health.</summary>
+    [Id(44)]
+    public int CappedInstances { get; init; }
+}

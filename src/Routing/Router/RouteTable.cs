@@ -81,6 +81,11 @@ internal sealed class RouteTable
             return snapshot.Reason ?? snapshot.Status.ToString();
         }
 
+        if (snapshot.Panic == PanicState.FailFast && snapshot.PanicReason is { } panic)
+        {
+            return $"Service '{snapshot.Service}' fails fast: {panic}.";
+        }
+
         var reasons = All
             .Select(e => localReason(e) ?? e.Instance.Reason ?? e.Instance.Availability.ToString())
             .GroupBy(r => r, StringComparer.Ordinal)
