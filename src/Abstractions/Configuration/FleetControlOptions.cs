@@ -17,14 +17,14 @@ public sealed class FleetControlOptions
     public const int DefaultSlowStartMinWeightPercent = 10;
 
     /// <summary>
-    /// <c>max_ejection_percent</c> (0-100): at most this share of a service's ready instances (rounded down) is
+    /// <c>max_ejection_percent</c> (0-100): at most this share of a service's usable (ready or draining) instances (rounded down) is
     /// kept out of traffic by circuit breakers and health checks; the least bad of any further ones stay
     /// routable. 100 turns the cap off. Default 50.
     /// </summary>
     public int? MaxEjectionPercent { get; set; }
 
     /// <summary>
-    /// <c>panic_threshold</c> (0-100): when fewer than this share of a service's ready instances are healthy
+    /// <c>panic_threshold</c> (0-100): when fewer than this share of a service's usable (ready or draining) instances are healthy
     /// (circuit closed and health not failing), the service is in panic and <see cref="PanicMode"/> applies.
     /// 0 turns panic off. Default 50.
     /// </summary>

@@ -11,9 +11,9 @@ namespace TradingAgents.Actors.Capacity;
 /// decisions out.
 /// </summary>
 /// <remarks>
-/// <para>The base is the instances whose slice conditions say ready; removed, not-ready and draining ones are
-/// known dead or leaving and never count. An instance is <em>ejected</em> when its circuit is not closed or its
-/// health checks fail.</para>
+/// <para>The base is the instances whose slice conditions make them usable: ready, or serving while terminating
+/// (draining, which still answers). Removed and not-ready ones are known dead and never count. An instance is
+/// <em>ejected</em> when its circuit is not closed or its health checks fail.</para>
 /// <para>Panic (Envoy's <c>healthy_panic_threshold</c>): when fewer than <c>panic_threshold</c> % of the ready
 /// instances are not ejected, the service is in panic. With <c>panic_mode: route_all</c> every ejected instance
 /// takes ordinary traffic again (spreading the load over all of them beats crushing the few healthy ones); with
@@ -41,7 +41,7 @@ internal static class CapacityGuard
             var entry = instances[i];
             var (availability, reason) = entry.Decide(now);
             decisions[i] = new CapacityDecision(availability, reason, Overridden: false);
-            if (!entry.Endpoint.Conditions.Ready)
+            if (!entry.Endpoint.Conditions.IsUsable)
             {
                 continue;
             }
@@ -65,8 +65,8 @@ internal static class CapacityGuard
         {
             var mode = controls.FailFastOnPanic ? PanicState.FailFast : PanicState.RouteAll;
             var reason = mode == PanicState.RouteAll
-                ? $"panic: {healthy} of {ready} ready instance(s) healthy, below panic_threshold {controls.PanicThreshold} %; routing to every instance that is not known dead (panic_mode route_all)"
-                : $"panic: {healthy} of {ready} ready instance(s) healthy, below panic_threshold {controls.PanicThreshold} %; failing fast (panic_mode fail_fast)";
+                ? $"panic: {healthy} of {ready} usable instance(s) healthy, below panic_threshold {controls.PanicThreshold} %; routing to every instance that is not known dead (panic_mode route_all)"
+                : $"panic: {healthy} of {ready} usable instance(s) healthy, below panic_threshold {controls.PanicThreshold} %; failing fast (panic_mode fail_fast)";
             if (mode == PanicState.RouteAll)
             {
                 foreach (var index in ejected)
@@ -101,7 +101,7 @@ internal static class CapacityGuard
             decisions[index] = Override(instances[index], decisions[index], now, $"ejection cap (max_ejection_percent {controls.MaxEjectionPercent} %)");
         }
 
-        var note = $"ejection cap: {ejectedCount} of {ready} ready instance(s) failing, max_ejection_percent {controls.MaxEjectionPercent} % allows {limit}; the {keep} least bad stay routable";
+        var note = $"ejection cap: {ejectedCount} of {ready} usable instance(s) failing, max_ejection_percent {controls.MaxEjectionPercent} % allows {limit}; the {keep} least bad stay routable";
         return new CapacityPlan(decisions, PanicState.None, note, ready, ejectedCount, limit, keep);
     }
 

@@ -13,7 +13,7 @@ internal sealed class CapacityPlan(CapacityDecision[] decisions, PanicState pani
     /// <summary>Why the service is in panic, or what the ejection cap did; null when neither applies.</summary>
     public string? Reason { get; } = reason;
 
-    /// <summary>Instances whose slice conditions say ready (the base of both percentages).</summary>
+    /// <summary>Instances whose slice conditions make them usable: ready or draining (the base of both percentages).</summary>
     public int Ready { get; } = ready;
 
     /// <summary>Ready instances that breakers or health checks would take out.</summary>

@@ -403,7 +403,7 @@ internal sealed partial class ServiceGrain(
         var routing = CurrentRouting();
         if (_table is null || !ReferenceEquals(_table.Snapshot, routing))
         {
-            _table = RouteTable.Build(routing, _table);
+            _table = RouteTable.Build(routing, _table, timeProvider);
         }
 
         return _table;

@@ -10,8 +10,11 @@ public sealed class RouteEndpoint
 {
     private static int _nextPort = 10_000;
 
-    internal RouteEndpoint(RoutingInstance instance, EndpointLoad load, double latencySeconds, int weight)
+    private readonly TimeProvider? _clock;
+
+    internal RouteEndpoint(RoutingInstance instance, EndpointLoad load, double latencySeconds, int weight, TimeProvider? clock = null)
     {
+        _clock = instance.SlowStart is null ? null : clock ?? TimeProvider.System;
         Instance = instance;
         Load = load;
         LatencySeconds = latencySeconds;
@@ -43,21 +46,32 @@ public sealed class RouteEndpoint
     /// <summary>Relative weight, at least 1.</summary>
     public int Weight { get; }
 
+    /// <summary>
+    /// The slow-start factor now, in (0, 1]: 1 unless the instance is ramping up (<see cref="RoutingInstance.SlowStart"/>),
+    /// computed from this process's clock against the ramp start its instance grain chose, so every router agrees.
+    /// Allocation-free; policies multiply their weight by it.
+    /// </summary>
+    public double WeightFactor => _clock is not null && Instance.SlowStart is { } ramp ? ramp.Factor(_clock.GetUtcNow()) : 1.0;
+
+    /// <summary><see cref="Weight"/> × <see cref="WeightFactor"/>.</summary>
+    public double EffectiveWeight => Weight * WeightFactor;
+
     internal EndpointLoad Load { get; }
 
     /// <summary>A stand-alone endpoint with the given load figures, for tests and benchmarks of the policies.</summary>
-    internal static RouteEndpoint ForPolicy(int inFlight, double latencySeconds, int consecutiveFailures, int weight, string? instanceId = null)
+    internal static RouteEndpoint ForPolicy(int inFlight, double latencySeconds, int consecutiveFailures, int weight, string? instanceId = null,
+        SlowStartRamp? ramp = null, TimeProvider? clock = null)
     {
         var id = instanceId ?? $"127.0.0.1:{Interlocked.Increment(ref _nextPort)}";
         var instance = new RoutingInstance(id, "127.0.0.1", 0, null, null, null, weight, InstanceAvailability.Selectable, null,
-            CircuitState.Closed, HealthState.Healthy, latencySeconds * 1000, consecutiveFailures, 0, null, Measured: true);
+            CircuitState.Closed, HealthState.Healthy, latencySeconds * 1000, consecutiveFailures, 0, null, Measured: true) { SlowStart = ramp };
         var load = new EndpointLoad();
         for (var i = 0; i < inFlight; i++)
         {
             load.Started();
         }
 
-        return new RouteEndpoint(instance, load, latencySeconds, Math.Max(1, weight));
+        return new RouteEndpoint(instance, load, latencySeconds, Math.Max(1, weight), clock);
     }
 
     /// <inheritdoc />

@@ -38,8 +38,9 @@ internal sealed class RouteTable
     /// <summary>
     /// Builds the table for <paramref name="snapshot"/>. Instances also in <paramref name="previous"/>
     /// keep their <see cref="EndpointLoad"/> (in-flight calls, local failures, leases); new ones get a new one.
+    /// <paramref name="clock"/> is the router's clock, which slow-start ramps are computed from (the system clock when null).
     /// </summary>
-    public static RouteTable Build(RoutingSnapshot snapshot, RouteTable? previous)
+    public static RouteTable Build(RoutingSnapshot snapshot, RouteTable? previous, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var instances = snapshot.Instances.IsDefault ? [] : snapshot.Instances;
@@ -61,7 +62,7 @@ internal sealed class RouteTable
             var instance = instances[i];
             var load = previous is not null && previous.ById.TryGetValue(instance.InstanceId, out var held) ? held.Load : new EndpointLoad();
             var latencyMs = instance.Measured ? instance.EwmaLatencyMs : slowestMeasured;
-            all[i] = new RouteEndpoint(instance, load, Math.Max(0, latencyMs) / 1000.0, Math.Max(1, instance.Weight));
+            all[i] = new RouteEndpoint(instance, load, Math.Max(0, latencyMs) / 1000.0, Math.Max(1, instance.Weight), clock);
         }
 
         return new RouteTable(snapshot, all);

@@ -217,7 +217,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
                 return;
             }
 
-            var table = RouteTable.Build(snapshot, held);
+            var table = RouteTable.Build(snapshot, held, _timeProvider);
             if (Interlocked.CompareExchange(ref _table, table, held) != held)
             {
                 continue;
