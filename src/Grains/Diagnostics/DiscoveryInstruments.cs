@@ -36,6 +36,8 @@ public sealed class DiscoveryInstruments
             "Panic state per service: 0 none, 1 routing to every instance not known dead (route_all), 2 failing fast (fail_fast).");
         meter.CreateObservableGauge("service_instances_ejected", () => board.Observe(ServiceStateBoard.EjectedInstances), "{instance}",
             "Ready instances that circuit breakers or health checks would take out of traffic.");
+        meter.CreateObservableGauge("service_instances_slow_start", () => board.Observe(ServiceStateBoard.RampingInstances), "{instance}",
+            "Instances ramping up under slow_start when the service grain last published (new, or back from an open circuit).");
         meter.CreateObservableGauge("service_instances_healthy", () => board.Observe(ServiceStateBoard.HealthyInstances), "{instance}",
             "Instances whose last health checks passed (or that are not probed yet).");
         meter.CreateObservableGauge("service_instances_selectable", () => board.Observe(ServiceStateBoard.SelectableInstances), "{instance}",

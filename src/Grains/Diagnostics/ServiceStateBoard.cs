@@ -21,6 +21,8 @@ public sealed class ServiceStateBoard
 
     internal static readonly Func<ServiceSnapshot, long> EjectedInstances = s => s.EjectedInstances;
 
+    internal static readonly Func<ServiceSnapshot, long> RampingInstances = s => s.Instances.Count(i => i.SlowStartPercent is not null);
+
     private readonly ConcurrentDictionary<string, ServiceSnapshot> _services = new(StringComparer.Ordinal);
 
     /// <summary>Every published snapshot.</summary>

@@ -120,4 +120,44 @@ public sealed class FleetControlsRedisTests
         Assert.Equal(3, served.Count);
         Assert.DoesNotContain(ejectedName, served);
     }
+
+    [Fact]
+    public async Task TwoGateways_SlowStart_LaterGatewayKeepsTheRampAndBothRampTogether()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var backends = await Backends.StartAsync(DemoServiceKind.DataService, 2);
+        var clusterId = $"fleet-ramp-{Guid.NewGuid():N}";
+        (string, string)[] slowStart = [("service_discovery:services:data-service:slow_start", "600")];
+
+        await using var first = await GatewayTestHost.StartAsync(Settings(redis, clusterId, backends, slowStart));
+        var firstRouter = first.Services.GetRequiredService<ServiceRouters>().Get("data-service");
+        await firstRouter.FirstSnapshot;
+        var ramps = await Eventually.MatchAsync(
+            () => Task.FromResult(firstRouter.Snapshot.Instances.Select(i => i.SlowStart).ToList()),
+            r => r.Count == 2 && r.All(x => x is not null),
+            "the first gateway's router to get both ramps");
+
+        // The second gateway joins later: its router gets the ramps the instance grains started, not new ones.
+        var secondStarted = DateTimeOffset.UtcNow;
+        await using var second = await GatewayTestHost.StartAsync(Settings(redis, clusterId, backends, slowStart));
+        await JoinedAsync(first);
+        var secondRouter = second.Services.GetRequiredService<ServiceRouters>().Get("data-service");
+        await secondRouter.FirstSnapshot;
+        var secondRamps = secondRouter.Snapshot.Instances.Select(i => i.SlowStart).ToList();
+        Assert.Equal(ramps, secondRamps);
+        Assert.All(secondRamps, r => Assert.True(r!.Since < secondStarted, $"ramp started {r.Since:O}, after the second gateway ({secondStarted:O})"));
+
+        // Both routers compute the same factor from their clocks (600 s window: 100 ms apart is 0.00017).
+        foreach (var instance in firstRouter.Table.All)
+        {
+            var other = secondRouter.Table.ById[instance.InstanceId];
+            Assert.Equal(instance.WeightFactor, other.WeightFactor, 0.002);
+            Assert.InRange(instance.WeightFactor, 0.1, 0.2);
+        }
+
+        // The status page's data: each instance's ramp in percent.
+        using var response = await second.Client.GetAsync(new Uri("/api/discovery/services/data-service", UriKind.Relative));
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.All(json.GetProperty("instances").EnumerateArray(), i => Assert.InRange(i.GetProperty("slowStartPercent").GetDouble(), 10, 20));
+    }
 }
