@@ -29,4 +29,8 @@ public sealed record InstanceSnapshot(
     /// <summary>The slow-start weight factor in percent while the instance ramps up; null when it does not.</summary>
     [Id(41)]
     public double? SlowStartPercent { get; init; }
+
+    /// <summary>Reporters (routers) that sent outcomes for the instance in the last minute: what <c>circuit_breaker.quorum</c> counts against.</summary>
+    [Id(42)]
+    public int ActiveReporters { get; init; }
 }

@@ -37,4 +37,8 @@ public sealed record ServiceSnapshot(
     /// <summary>Instances kept routable by the ejection cap in spite of their breaker or health.</summary>
     [Id(44)]
     public int CappedInstances { get; init; }
+
+    /// <summary><c>circuit_breaker.quorum</c> in force.</summary>
+    [Id(45)]
+    public int BreakerQuorum { get; init; } = 1;
 }

@@ -18,6 +18,7 @@ public sealed class DiscoveryInstruments
     private readonly ForgettableCounter _selectionFailures;
     private readonly ForgettableCounter _healthChecks;
     private readonly ForgettableCounter _ejectionsCapped;
+    private readonly ForgettableCounter _quorumHolds;
     private readonly SlidingRatioWindow _lookups;
 
     public DiscoveryInstruments(IMeterFactory meterFactory, ServiceStateBoard board, TimeProvider timeProvider)
@@ -32,6 +33,8 @@ public sealed class DiscoveryInstruments
         _healthChecks = new ForgettableCounter(meter, "service_health_checks", "{probe}", "Active health probes, by result.", "result");
         _ejectionsCapped = new ForgettableCounter(meter, "service_ejections_capped", "{instance}",
             "Instances kept routable by max_ejection_percent although their breaker or health checks would take them out (counted when the cap starts keeping each).", "detail");
+        _quorumHolds = new ForgettableCounter(meter, "circuit_breaker_quorum_holds", "{failure}",
+            "Failures that would have opened the circuit but too few reporters were failing (circuit_breaker.quorum).", "detail");
         meter.CreateObservableGauge("service_panic_mode", () => board.Observe(ServiceStateBoard.PanicMode), null,
             "Panic state per service: 0 none, 1 routing to every instance not known dead (route_all), 2 failing fast (fail_fast).");
         meter.CreateObservableGauge("service_instances_ejected", () => board.Observe(ServiceStateBoard.EjectedInstances), "{instance}",
@@ -70,6 +73,15 @@ public sealed class DiscoveryInstruments
         }
     }
 
+    /// <summary>The breaker of one instance held back <paramref name="count"/> openings for lack of a quorum of failing reporters.</summary>
+    public void BreakerQuorumHeld(string service, string instanceId, long count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _quorumHolds.Add(service, instanceId, detail: null);
+        }
+    }
+
     public void HealthChecked(string service, string instanceId, bool success) =>
         _healthChecks.Add(service, instanceId, success ? "success" : "failure");
 
@@ -81,6 +93,7 @@ public sealed class DiscoveryInstruments
     {
         _selections.Forget(service, instanceId);
         _healthChecks.Forget(service, instanceId);
+        _quorumHolds.Forget(service, instanceId);
     }
 
     /// <summary>The service is gone (not configured, no source lists it): every series of it goes.</summary>
@@ -90,6 +103,7 @@ public sealed class DiscoveryInstruments
         _selectionFailures.Forget(service, instance: null);
         _healthChecks.Forget(service, instance: null);
         _ejectionsCapped.Forget(service, instance: null);
+        _quorumHolds.Forget(service, instance: null);
         _lookups.Remove(service);
     }
 

@@ -354,6 +354,7 @@ internal sealed partial class InstanceGrain(
     private async Task AfterChangeAsync()
     {
         ObserveBreaker();
+        ObserveQuorum();
         if (_breaker.Generation != _generationPersisted)
         {
             await PersistAsync().ConfigureAwait(true);
@@ -504,6 +505,7 @@ internal sealed partial class InstanceGrain(
         _score.Measured)
     {
         RampStartedAt = _rampStartedAt,
+        ActiveReporters = _breaker.ActiveReporters,
     };
 
     private void ForgetSilentReporters()

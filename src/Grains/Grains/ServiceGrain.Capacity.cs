@@ -90,13 +90,14 @@ internal sealed partial class ServiceGrain
         return snapshot with { Panic = plan.Panic, PanicReason = plan.Reason };
     }
 
-    private static ServiceSnapshot WithCapacity(ServiceSnapshot snapshot, CapacityPlan plan) => snapshot with
+    private ServiceSnapshot WithCapacity(ServiceSnapshot snapshot, CapacityPlan plan) => snapshot with
     {
         Panic = plan.Panic,
         PanicReason = plan.Reason,
         EjectedInstances = plan.Ejected,
         EjectionLimit = plan.Limit,
         CappedInstances = plan.Capped,
+        BreakerQuorum = options.CurrentValue.CircuitBreaker.Quorum,
     };
 
     /// <summary>The instance's slow-start ramp while it lasts: started by its instance grain, shaped by this service's settings.</summary>

@@ -548,6 +548,7 @@ internal sealed partial class ServiceGrain(
             entry.Sources)
         {
             EjectionOverridden = decision.Overridden,
+            ActiveReporters = status?.ActiveReporters ?? 0,
             SlowStartPercent = SlowStartPercent(entry, now),
         };
     }

@@ -119,7 +119,8 @@
       shareCell.appendChild(bar);
       shareCell.appendChild(document.createTextNode(`${(share * 100).toFixed(1)} %`));
       const ramp = i.slowStartPercent != null ? `slow start: ${i.slowStartPercent.toFixed(0)} % of its weight` : "";
-      const reason = i.notSelectableReason || i.lastChangeReason || "";
+      const quorum = snapshot.breakerQuorum > 1 ? `reporters: ${i.activeReporters} (breaker quorum ${snapshot.breakerQuorum})` : "";
+      const reason = [quorum, i.notSelectableReason || i.lastChangeReason || ""].filter(t => t).join("; ");
       cell(row, ramp && reason ? `${ramp}; ${reason}` : ramp || reason);
     }
     section.appendChild(table);
