@@ -160,4 +160,73 @@ public sealed class FleetControlsRedisTests
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.All(json.GetProperty("instances").EnumerateArray(), i => Assert.InRange(i.GetProperty("slowStartPercent").GetDouble(), 10, 20));
     }
+
+    [Fact]
+    public async Task TwoGateways_QuorumTwo_OneSickReporterCannotEjectButTwoFailingGatewaysDo()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        await using var backends = await Backends.StartAsync(DemoServiceKind.DataService, 2);
+        var clusterId = $"fleet-quorum-{Guid.NewGuid():N}";
+        (string, string)[] quorum = [("service_discovery:circuit_breaker:quorum", "2")];
+        await using var first = await GatewayTestHost.StartAsync(Settings(redis, clusterId, backends, quorum));
+        await using var second = await GatewayTestHost.StartAsync(Settings(redis, clusterId, backends, quorum));
+        await JoinedAsync(first);
+
+        var x = backends[0];
+        var xId = $"127.0.0.1:{x.Port}";
+        var instance = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IInstanceGrain>(InstanceKey.Format("data-service", xId));
+        var path = new Uri("/data-service/api/v1/data/stock?symbol=AAPL&period=1d", UriKind.Relative);
+
+        // Both gateways' routers use x: two reporters.
+        await Eventually.MatchAsync(
+            async () =>
+            {
+                foreach (var gateway in new[] { first, second })
+                {
+                    for (var i = 0; i < 2; i++)
+                    {
+                        using var response = await gateway.Client.GetAsync(path);
+                    }
+
+                    await gateway.Services.GetRequiredService<ServiceRouters>().Get("data-service").FlushAsync();
+                }
+
+                return (await instance.GetDetailsAsync()).Status.ActiveReporters;
+            },
+            reporters => reporters >= 2,
+            "both gateways' routers to report outcomes for x");
+
+        // A third reporter, sick on its own path, sees five failures in a row: with quorum 2 one reporter is not enough.
+        var generation = (await instance.GetDetailsAsync()).Status.BreakerGeneration;
+        await instance.ReportOutcomesAsync(new OutcomeReport(
+            "sick-gateway-router",
+            1,
+            [.. Enumerable.Repeat(new OutcomeEntry(OutcomeKind.Failure, 1, TimeSpan.FromMilliseconds(1), generation, Error: "connection reset"), 5)]));
+        var held = await instance.GetDetailsAsync();
+        Assert.Equal(CircuitState.Closed, held.Status.Circuit);
+        Assert.Equal(3, held.Status.ActiveReporters);
+
+        var servedByX = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await second.Client.GetAsync(path);
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            servedByX += response.Headers.GetValues(DemoBackend.InstanceHeader).Single() == x.InstanceName ? 1 : 0;
+        }
+
+        Assert.True(servedByX > 0, "x kept taking traffic through the healthy gateway");
+
+        // Now x fails for everyone: the gateways' own failures complete the quorum and the circuit opens fleet-wide.
+        x.Faults.ErrorRate = 1.0;
+        var opened = await Eventually.MatchAsync(
+            async () =>
+            {
+                using var response = await second.Client.GetAsync(path);
+                await second.Services.GetRequiredService<ServiceRouters>().Get("data-service").FlushAsync();
+                return await instance.GetDetailsAsync();
+            },
+            d => d.Status.Circuit == CircuitState.Open,
+            "the circuit to open once a second reporter fails");
+        Assert.Contains("reporters failing, quorum 2", opened.Status.LastChangeReason, StringComparison.Ordinal);
+    }
 }
