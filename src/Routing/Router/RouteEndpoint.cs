@@ -12,10 +12,14 @@ public sealed class RouteEndpoint
 
     private readonly TimeProvider? _clock;
 
+    // The slow-start factor as last computed (RefreshWeightFactor): a plain read on the pick path, no clock.
+    private double _weightFactor = 1.0;
+
     internal RouteEndpoint(RoutingInstance instance, EndpointLoad load, double latencySeconds, int weight, TimeProvider? clock = null)
     {
         _clock = instance.SlowStart is null ? null : clock ?? TimeProvider.System;
         Instance = instance;
+        RefreshWeightFactor();
         Load = load;
         LatencySeconds = latencySeconds;
         Weight = weight;
@@ -47,11 +51,24 @@ public sealed class RouteEndpoint
     public int Weight { get; }
 
     /// <summary>
-    /// The slow-start factor now, in (0, 1]: 1 unless the instance is ramping up (<see cref="RoutingInstance.SlowStart"/>),
-    /// computed from this process's clock against the ramp start its instance grain chose, so every router agrees.
-    /// Allocation-free; policies multiply their weight by it.
+    /// The slow-start factor, in (0, 1]: 1 unless the instance is ramping up (<see cref="RoutingInstance.SlowStart"/>).
+    /// Computed from this process's clock against the ramp start its instance grain chose, so every router agrees,
+    /// and refreshed by the routing table (<see cref="RouteTable.RefreshRamps"/>) every few milliseconds rather than
+    /// on every read: policies read it for many candidates per pick. Policies multiply their weight by it.
     /// </summary>
-    public double WeightFactor => _clock is not null && Instance.SlowStart is { } ramp ? ramp.Factor(_clock.GetUtcNow()) : 1.0;
+    public double WeightFactor => Volatile.Read(ref _weightFactor);
+
+    /// <summary>True while the instance is ramping up (its factor may still change).</summary>
+    internal bool IsRamping => _clock is not null;
+
+    /// <summary>Recomputes <see cref="WeightFactor"/> from the clock.</summary>
+    internal void RefreshWeightFactor()
+    {
+        if (_clock is not null && Instance.SlowStart is { } ramp)
+        {
+            Volatile.Write(ref _weightFactor, ramp.Factor(_clock.GetUtcNow()));
+        }
+    }
 
     /// <summary><see cref="Weight"/> × <see cref="WeightFactor"/>.</summary>
     public double EffectiveWeight => Weight * WeightFactor;

@@ -9,10 +9,20 @@ namespace TradingAgents.Actors.Routing;
 /// </summary>
 internal sealed class RouteTable
 {
-    private RouteTable(RoutingSnapshot snapshot, RouteEndpoint[] all)
+    /// <summary>How often <see cref="RefreshRamps"/> recomputes slow-start factors: fine next to ramps of seconds to minutes.</summary>
+    internal static readonly TimeSpan RampRefreshInterval = TimeSpan.FromMilliseconds(10);
+
+    private readonly RouteEndpoint[] _ramping;
+    private readonly TimeProvider? _clock;
+    private long _rampsRefreshedAt;
+
+    private RouteTable(RoutingSnapshot snapshot, RouteEndpoint[] all, TimeProvider? clock = null)
     {
         Snapshot = snapshot;
         All = all;
+        _ramping = [.. all.Where(static e => e.IsRamping)];
+        _clock = _ramping.Length == 0 ? null : clock ?? TimeProvider.System;
+        _rampsRefreshedAt = _clock?.GetTimestamp() ?? 0;
         Selectable = [.. all.Where(e => e.Instance.Availability == InstanceAvailability.Selectable)];
         DrainingOnly = [.. all.Where(e => e.Instance.Availability == InstanceAvailability.DrainingOnly)];
         TrialOnly = [.. all.Where(e => e.Instance.Availability == InstanceAvailability.TrialOnly)];
@@ -65,7 +75,33 @@ internal sealed class RouteTable
             all[i] = new RouteEndpoint(instance, load, Math.Max(0, latencyMs) / 1000.0, Math.Max(1, instance.Weight), clock);
         }
 
-        return new RouteTable(snapshot, all);
+        return new RouteTable(snapshot, all, clock);
+    }
+
+    /// <summary>
+    /// Recomputes the slow-start factors of ramping instances when the last refresh is older than
+    /// <see cref="RampRefreshInterval"/>. Called before each pick: without ramps it returns at once; with ramps it
+    /// costs one timestamp read, and one clock read per instance every 10 ms. Concurrent callers may both refresh,
+    /// which only writes the same values.
+    /// </summary>
+    public void RefreshRamps()
+    {
+        if (_clock is not { } clock)
+        {
+            return;
+        }
+
+        var now = clock.GetTimestamp();
+        if (clock.GetElapsedTime(Volatile.Read(ref _rampsRefreshedAt), now) < RampRefreshInterval)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _rampsRefreshedAt, now);
+        foreach (var endpoint in _ramping)
+        {
+            endpoint.RefreshWeightFactor();
+        }
     }
 
     /// <summary>A table for a service whose snapshot has not arrived yet.</summary>

@@ -46,6 +46,7 @@ public sealed class SlowStartPolicyTests
 
         // 40 s later the ramp is at 0.9: the cached weight bound is exceeded and refreshed by the exact scan.
         _clock.Advance(TimeSpan.FromSeconds(40));
+        candidates[0].RefreshWeightFactor();
         var counts = PolicyRuns.Count(policy, candidates);
 
         Assert.Equal(0.9 / 2.9, Share(counts, 0), Tolerance);
@@ -116,7 +117,13 @@ public sealed class SlowStartPolicyTests
         var table = RouteTable.Build(snapshot, previous: null, _clock);
 
         Assert.Equal(1.0, table.Selectable[0].EffectiveWeight, 9);
+
+        // Refreshed at most every 10 ms (RoutePicker calls RefreshRamps before each pick).
+        _clock.Advance(TimeSpan.FromMilliseconds(5));
+        table.RefreshRamps();
+        Assert.Equal(1.0, table.Selectable[0].EffectiveWeight, 9);
         _clock.Advance(TimeSpan.FromSeconds(30));
+        table.RefreshRamps();
         Assert.Equal(2.0, table.Selectable[0].EffectiveWeight, 9);
     }
 }

@@ -53,10 +53,14 @@ public sealed class SlowStartRampTests
         Assert.Equal(0.5, endpoint.WeightFactor, 9);
         Assert.Equal(2.0, endpoint.EffectiveWeight, 9);
 
+        // The factor is a cached read on the pick path; the routing table refreshes it (every 10 ms, before a pick).
         clock.Advance(TimeSpan.FromSeconds(15));
+        Assert.Equal(0.5, endpoint.WeightFactor, 9);
+        endpoint.RefreshWeightFactor();
         Assert.Equal(0.75, endpoint.WeightFactor, 9);
 
         clock.Advance(TimeSpan.FromSeconds(15));
+        endpoint.RefreshWeightFactor();
         Assert.Equal(1.0, endpoint.WeightFactor);
         Assert.Equal(4.0, endpoint.EffectiveWeight);
     }
