@@ -23,11 +23,16 @@ public class PolicyPickBenchmarks
     [Params(3, 30, 300)]
     public int Instances { get; set; }
 
+    /// <summary>Every third instance in slow start, half-way up a one-hour ramp (issue 12): each pick reads the clock for it.</summary>
+    [Params(false, true)]
+    public bool Ramping { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         // A busy fleet: mixed load, latency, failures and weights, so ties are occasional, not constant.
         var random = new Random(1234);
+        var ramp = new SlowStartRamp(DateTimeOffset.UtcNow - TimeSpan.FromMinutes(30), TimeSpan.FromHours(1), 1.0, 10);
         _candidates = new RouteEndpoint[Instances];
         for (var i = 0; i < Instances; i++)
         {
@@ -35,7 +40,9 @@ public class PolicyPickBenchmarks
                 inFlight: random.Next(0, 20),
                 latencySeconds: 0.01 + (random.NextDouble() * 0.5),
                 consecutiveFailures: random.Next(0, 10) == 0 ? 1 : 0,
-                weight: random.Next(1, 5));
+                weight: random.Next(1, 5),
+                ramp: Ramping && i % 3 == 0 ? ramp : null,
+                clock: TimeProvider.System);
         }
 
         _roundRobin = new RoundRobinPolicy();

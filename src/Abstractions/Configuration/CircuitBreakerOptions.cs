@@ -18,4 +18,11 @@ public sealed class CircuitBreakerOptions
     /// gave no usable time. Default 60 s.
     /// </summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// <c>quorum</c>: when at least this many reporters (routers in gateways and clients) use an instance, its
+    /// circuit opens only when at least this many of them see a current run of failures, so one sick gateway
+    /// cannot eject a healthy instance for the whole fleet. 1 (the default) opens on any one reporter's run.
+    /// </summary>
+    public int Quorum { get; set; } = 1;
 }

@@ -11,4 +11,7 @@ public sealed class LoadBalancingOptions
 
     /// <summary><c>health_check</c>: active probing of each endpoint.</summary>
     public HealthCheckOptions HealthCheck { get; set; } = new();
+
+    /// <summary>Fleet-wide controls (capacity guard, panic, slow start) for every service that sets none of its own.</summary>
+    public FleetControlOptions Fleet { get; set; } = new();
 }

@@ -7,7 +7,8 @@ namespace TradingAgents.Actors.Configuration;
 public static partial class ServiceDiscoveryConfigurationReader
 {
     private static readonly string[] ServiceKeys =
-        ["service_name", "port", "port_name", "health_path", "weight", "timeout", "attempt_timeout", "algorithm", "forward_paths", "endpoints", "retry_budget"];
+        ["service_name", "port", "port_name", "health_path", "weight", "timeout", "attempt_timeout", "algorithm", "forward_paths", "endpoints", "retry_budget",
+        "max_ejection_percent", "panic_threshold", "panic_mode", "slow_start", "slow_start_aggression", "slow_start_min_weight_percent"];
 
     private static readonly string[] EndpointKeys = ["address", "host", "port", "zone", "node", "weight", "name"];
 
@@ -50,6 +51,7 @@ public static partial class ServiceDiscoveryConfigurationReader
             }
             service.Algorithm = reader.Algorithm(entry, "algorithm", optional: true);
             service.ForwardPaths = ReadForwardPaths(reader, entry.GetSection("forward_paths"));
+            ReadFleetControls(reader, entry, service.Fleet);
             ReadEndpoints(reader, entry.GetSection("endpoints"), service.Endpoints);
             service.RetryBudget = ReadServiceRetryBudget(reader, entry.GetSection("retry_budget"), retryBudget);
 

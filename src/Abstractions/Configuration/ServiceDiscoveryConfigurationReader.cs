@@ -14,11 +14,12 @@ public static partial class ServiceDiscoveryConfigurationReader
     private static readonly string[] RootKeys =
         ["namespace", "cache_ttl", "default_timeout", "max_retries", "load_balancing", "circuit_breaker", "services", "monitoring", "cache", "kubernetes", "retry_budget", "zone_affinity"];
 
-    private static readonly string[] LoadBalancingKeys = ["algorithm", "health_check"];
+    private static readonly string[] LoadBalancingKeys = ["algorithm", "health_check", 
+        "max_ejection_percent", "panic_threshold", "panic_mode", "slow_start", "slow_start_aggression", "slow_start_min_weight_percent"];
 
     private static readonly string[] HealthCheckKeys = ["enabled", "interval", "timeout", "failure_threshold"];
 
-    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "half_open_max_calls", "max_retry_after"];
+    private static readonly string[] CircuitBreakerKeys = ["failure_threshold", "recovery_timeout", "half_open_max_calls", "max_retry_after", "quorum"];
 
     private static readonly string[] MonitoringKeys = ["metrics_enabled", "metrics_interval", "log_level"];
 
@@ -71,6 +72,7 @@ public static partial class ServiceDiscoveryConfigurationReader
         }
 
         options.Algorithm = reader.Algorithm(section, "algorithm") ?? options.Algorithm;
+        ReadFleetControls(reader, section, options.Fleet);
 
         var health = section.GetSection("health_check");
         if (!reader.ExpectMap(health, HealthCheckKeys))
@@ -106,6 +108,7 @@ public static partial class ServiceDiscoveryConfigurationReader
         options.RecoveryTimeout = reader.Seconds(section, "recovery_timeout") ?? options.RecoveryTimeout;
         options.HalfOpenMaxCalls = reader.Int(section, "half_open_max_calls", min: 1) ?? options.HalfOpenMaxCalls;
         options.MaxRetryAfter = reader.Seconds(section, "max_retry_after") ?? options.MaxRetryAfter;
+        options.Quorum = reader.Int(section, "quorum", min: 1, max: 1000) ?? options.Quorum;
     }
 
     private static void ReadMonitoring(SectionReader reader, IConfigurationSection section, MonitoringOptions options)

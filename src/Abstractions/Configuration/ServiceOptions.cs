@@ -48,4 +48,7 @@ public sealed class ServiceOptions
 
     /// <summary><c>endpoints</c>: static endpoints for the configuration source (local runs, hosts outside Kubernetes).</summary>
     public List<StaticEndpointOptions> Endpoints { get; set; } = [];
+
+    /// <summary>Fleet-wide controls of this service; unset ones come from <c>load_balancing:</c>.</summary>
+    public FleetControlOptions Fleet { get; set; } = new();
 }

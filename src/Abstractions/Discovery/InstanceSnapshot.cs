@@ -21,4 +21,17 @@ public sealed record InstanceSnapshot(
     [property: Id(15)] string? NotSelectableReason,
     [property: Id(16)] string? LastChangeReason,
     [property: Id(17)] IReadOnlyList<string> Sources,
-    [property: Id(60)] InstanceOverride? Override = null);
+    [property: Id(60)] InstanceOverride? Override = null)
+{
+    /// <summary>True when the ejection cap or panic routing keeps the instance routable in spite of its breaker or health.</summary>
+    [Id(40)]
+    public bool EjectionOverridden { get; init; }
+
+    /// <summary>The slow-start weight factor in percent while the instance ramps up; null when it does not.</summary>
+    [Id(41)]
+    public double? SlowStartPercent { get; init; }
+
+    /// <summary>Reporters (routers) that sent outcomes for the instance in the last minute: what <c>circuit_breaker.quorum</c> counts against.</summary>
+    [Id(42)]
+    public int ActiveReporters { get; init; }
+}

@@ -35,4 +35,14 @@ public sealed record InstanceStatus(
     [property: Id(10)] long BreakerGeneration = 0,
     [property: Id(11)] DateTimeOffset? BackoffUntil = null,
     [property: Id(12)] bool Measured = false,
-    [property: Id(60)] InstanceOverride? Override = null);
+    [property: Id(60)] InstanceOverride? Override = null)
+{
+    /// <summary>When the instance grain started the instance's slow-start ramp (it appeared, or its circuit closed
+    /// after being open); persisted with the breaker, so a gateway or silo that starts later does not restart it.</summary>
+    [Id(40)]
+    public DateTimeOffset? RampStartedAt { get; init; }
+
+    /// <summary>Reporters (routers) that sent outcomes recently; what the breaker's <c>quorum</c> counts against.</summary>
+    [Id(41)]
+    public int ActiveReporters { get; init; }
+}

@@ -21,4 +21,28 @@ public sealed record ServiceSnapshot(
     /// <summary>The fleet's retry budget over its window; null before any router reported.</summary>
     [Id(50)]
     public ServiceRetryBudget? RetryBudget { get; init; }
+
+    /// <summary>Panic state (see <see cref="PanicState"/>).</summary>
+    [Id(40)]
+    public PanicState Panic { get; init; }
+
+    /// <summary>Why the service is in panic, or that the ejection cap kept instances routable; null otherwise.</summary>
+    [Id(41)]
+    public string? PanicReason { get; init; }
+
+    /// <summary>Ready instances that breakers or health checks would take out now.</summary>
+    [Id(42)]
+    public int EjectedInstances { get; init; }
+
+    /// <summary>The most instances <c>max_ejection_percent</c> lets breakers and health checks take out now.</summary>
+    [Id(43)]
+    public int EjectionLimit { get; init; }
+
+    /// <summary>Instances kept routable by the ejection cap in spite of their breaker or health.</summary>
+    [Id(44)]
+    public int CappedInstances { get; init; }
+
+    /// <summary><c>circuit_breaker.quorum</c> in force.</summary>
+    [Id(45)]
+    public int BreakerQuorum { get; init; } = 1;
 }

@@ -12,7 +12,7 @@ namespace TradingAgents.Actors.Routing;
 /// <param name="TargetName">Pod (or other target) name, when known.</param>
 /// <param name="Weight">Relative weight, at least 1.</param>
 /// <param name="Availability">Decided by the service grain.</param>
-/// <param name="Reason">Why the instance is not <see cref="InstanceAvailability.Selectable"/>; null when it is.</param>
+/// <param name="Reason">Why the instance is not <see cref="InstanceAvailability.Selectable"/>; when it is, null, or why it is routable in spite of its breaker or health (ejection cap, panic).</param>
 /// <param name="Circuit">Fleet-wide breaker state.</param>
 /// <param name="Health">Active health-check state.</param>
 /// <param name="EwmaLatencyMs">Fleet EWMA of call latency in milliseconds; 0 when <paramref name="Measured"/> is false.</param>
@@ -38,4 +38,9 @@ public sealed record RoutingInstance(
     [property: Id(12)] int ConsecutiveFailures,
     [property: Id(13)] long BreakerGeneration,
     [property: Id(14)] DateTimeOffset? BackoffUntil,
-    [property: Id(15)] bool Measured);
+    [property: Id(15)] bool Measured)
+{
+    /// <summary>The instance's slow-start ramp while it lasts (routers scale its weight by it); null when none.</summary>
+    [Id(16)]
+    public SlowStartRamp? SlowStart { get; init; }
+}

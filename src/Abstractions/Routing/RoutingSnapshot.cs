@@ -26,4 +26,13 @@ public sealed record RoutingSnapshot(
     [property: Id(4)] string Algorithm,
     [property: Id(5)] DateTimeOffset PublishedAt,
     [property: Id(6)] ImmutableArray<RoutingInstance> Instances,
-    [property: Id(7)] string? Reason);
+    [property: Id(7)] string? Reason)
+{
+    /// <summary>Whether the service is in panic (too few healthy instances) and which panic mode applies; routers obey it.</summary>
+    [Id(8)]
+    public PanicState Panic { get; init; }
+
+    /// <summary>Why the service is in panic, or a note that the ejection cap kept instances routable; null otherwise.</summary>
+    [Id(9)]
+    public string? PanicReason { get; init; }
+}

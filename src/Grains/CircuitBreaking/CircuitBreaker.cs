@@ -18,6 +18,12 @@ namespace TradingAgents.Actors.CircuitBreaking;
 /// its run; a run reaching the threshold opens the circuit. Cancelled calls and backpressure change no run,
 /// so a backend answering 500, 200, 500, ... never opens it, and five failures in a row seen by one
 /// router open it for every router.</para>
+/// <para>Quorum (<see cref="CircuitBreakerOptions.Quorum"/> k, default 1): a reporter that sent any outcome in the
+/// last <see cref="QuorumWindow"/> uses the instance. A run reaching the threshold opens the circuit only when at
+/// least min(k, reporters using it) reporters have a current run of failures (the one at the threshold included),
+/// so one sick gateway cannot eject an instance every other gateway reaches fine. Until then the run keeps
+/// growing and every further failure of any reporter checks again; the held-back openings are counted
+/// (<see cref="QuorumHolds"/>).</para>
 /// <para>Open: nothing counts until <see cref="OpenUntil"/>; then half-open, applied lazily on any query
 /// and by <see cref="Update"/> from the grain's timer.</para>
 /// <para>HalfOpen: at most <see cref="CircuitBreakerOptions.HalfOpenMaxCalls"/> unique trial leases are
@@ -32,6 +38,10 @@ internal sealed class CircuitBreaker
     private readonly TimeSpan _recoveryTimeout;
     private readonly int _halfOpenMaxCalls;
     private readonly TimeSpan _leaseLifetime;
+    private readonly int _quorum;
+
+    // When each reporter last sent an outcome (any kind): who uses the instance, for the quorum.
+    private readonly Dictionary<string, DateTimeOffset> _lastSeen = new(StringComparer.Ordinal);
 
     // Runs of consecutive failures per reporter while closed; a reporter without a run has no entry.
     private readonly Dictionary<string, int> _runs = new(StringComparer.Ordinal);
@@ -73,6 +83,12 @@ internal sealed class CircuitBreaker
                 "CircuitBreakerOptions.HalfOpenMaxCalls (half_open_max_calls) must be at least 1.");
         }
 
+        if (options.Quorum < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Quorum,
+                "CircuitBreakerOptions.Quorum (quorum) must be at least 1.");
+        }
+
         if (leaseLifetime <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(leaseLifetime), leaseLifetime,
@@ -84,6 +100,7 @@ internal sealed class CircuitBreaker
         _recoveryTimeout = options.RecoveryTimeout;
         _halfOpenMaxCalls = options.HalfOpenMaxCalls;
         _leaseLifetime = leaseLifetime;
+        _quorum = options.Quorum;
         _nextLeaseId = firstLeaseId ?? Random.Shared.NextInt64(1, 1L << 52);
         if (_nextLeaseId < 1)
         {
@@ -123,6 +140,22 @@ internal sealed class CircuitBreaker
 
     /// <summary>The longest current run of consecutive failures of one reporter (for display).</summary>
     public int ConsecutiveFailures => _runs.Count == 0 ? 0 : _runs.Values.Max();
+
+    /// <summary>How long after its last outcome a reporter still counts as using the instance (for the quorum).</summary>
+    public static readonly TimeSpan QuorumWindow = TimeSpan.FromMinutes(1);
+
+    /// <summary>Reporters that sent an outcome within the last <see cref="QuorumWindow"/>.</summary>
+    public int ActiveReporters
+    {
+        get
+        {
+            ForgetSilentReporters(_timeProvider.GetUtcNow());
+            return _lastSeen.Count;
+        }
+    }
+
+    /// <summary>Times a run reached the threshold but too few reporters were failing to open the circuit.</summary>
+    public long QuorumHolds { get; private set; }
 
     /// <summary>Reporters with a current run of failures (bounded by the routers that failed since the last success).</summary>
     public int ReportersWithRuns => _runs.Count;
@@ -224,6 +257,9 @@ internal sealed class CircuitBreaker
     {
         ArgumentNullException.ThrowIfNull(reporter);
         var changed = Refresh();
+        var now = _timeProvider.GetUtcNow();
+        _lastSeen[reporter] = now;
+        ForgetSilentReporters(now);
         if (generation != _generation || count < 1)
         {
             // Admitted under another state: says nothing about this one.
@@ -296,16 +332,80 @@ internal sealed class CircuitBreaker
             case OutcomeKind.Failure:
                 var run = _runs.TryGetValue(reporter, out var held) ? held + count : count;
                 _runs[reporter] = run;
-                if (run < _failureThreshold)
+
+                // With a quorum, another reporter's run may be the one at the threshold: this failure can complete it.
+                var (longest, holder) = run >= _failureThreshold || _quorum == 1 ? (run, reporter) : LongestRun();
+                if (longest < _failureThreshold)
                 {
                     return false;
                 }
 
-                var what = run == 1 ? "1 consecutive failure" : $"{run} consecutive failures";
-                return Open(WithCause($"{what} seen by {reporter}", "; last: ", error));
+                var required = Math.Min(_quorum, _lastSeen.Count);
+                var failing = FailingReporters();
+                if (failing < required)
+                {
+                    QuorumHolds++;
+                    return false;
+                }
+
+                var what = longest == 1 ? "1 consecutive failure" : $"{longest} consecutive failures";
+                var quorum = _quorum > 1 ? $" ({failing} of {_lastSeen.Count} reporters failing, quorum {_quorum})" : string.Empty;
+                return Open(WithCause($"{what} seen by {holder}{quorum}", "; last: ", error));
             default:
                 // Cancelled: the caller gave up; backpressure: the instance asked for less. Neither says it is broken.
                 return false;
+        }
+    }
+
+    /// <summary>Reporters using the instance whose current run has a failure; with a quorum, a run at the threshold
+    /// of one reporter also opens the circuit when this reaches the quorum through another reporter's failure.</summary>
+    private int FailingReporters()
+    {
+        var failing = 0;
+        foreach (var reporter in _runs.Keys)
+        {
+            if (_lastSeen.ContainsKey(reporter))
+            {
+                failing++;
+            }
+        }
+
+        return failing;
+    }
+
+    private (int Run, string Reporter) LongestRun()
+    {
+        var best = (Run: 0, Reporter: string.Empty);
+        foreach (var (reporter, run) in _runs)
+        {
+            if (run > best.Run)
+            {
+                best = (run, reporter);
+            }
+        }
+
+        return best;
+    }
+
+    private void ForgetSilentReporters(DateTimeOffset now)
+    {
+        if (_lastSeen.Count == 0)
+        {
+            return;
+        }
+
+        var cutoff = now - QuorumWindow;
+        foreach (var (reporter, seen) in _lastSeen)
+        {
+            if (seen < cutoff)
+            {
+                _lastSeen.Remove(reporter);
+                if (_quorum > 1)
+                {
+                    // A silent reporter's old run is no vote against the instance; with k = 1 runs keep today's meaning.
+                    _runs.Remove(reporter);
+                }
+            }
         }
     }
 

@@ -34,4 +34,8 @@ public sealed class CircuitBreakerState
     /// <summary>Why the last transition happened.</summary>
     [Id(5)]
     public string? LastReason { get; set; }
+
+    /// <summary>When the instance's slow-start ramp started; null when none was recorded.</summary>
+    [Id(40)]
+    public DateTimeOffset? RampStartedAt { get; set; }
 }

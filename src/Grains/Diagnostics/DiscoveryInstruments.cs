@@ -17,6 +17,8 @@ public sealed class DiscoveryInstruments
     private readonly ForgettableCounter _selections;
     private readonly ForgettableCounter _selectionFailures;
     private readonly ForgettableCounter _healthChecks;
+    private readonly ForgettableCounter _ejectionsCapped;
+    private readonly ForgettableCounter _quorumHolds;
     private readonly SlidingRatioWindow _lookups;
 
     public DiscoveryInstruments(IMeterFactory meterFactory, ServiceStateBoard board, TimeProvider timeProvider)
@@ -29,6 +31,16 @@ public sealed class DiscoveryInstruments
         _selections = new ForgettableCounter(meter, "service_selections", "{selection}", "Selections answered with an endpoint, per instance.", "detail");
         _selectionFailures = new ForgettableCounter(meter, "service_selection_failures", "{selection}", "Selections answered without an endpoint, by status.", "status");
         _healthChecks = new ForgettableCounter(meter, "service_health_checks", "{probe}", "Active health probes, by result.", "result");
+        _ejectionsCapped = new ForgettableCounter(meter, "service_ejections_capped", "{instance}",
+            "Instances kept routable by max_ejection_percent although their breaker or health checks would take them out (counted when the cap starts keeping each).", "detail");
+        _quorumHolds = new ForgettableCounter(meter, "circuit_breaker_quorum_holds", "{failure}",
+            "Failures that would have opened the circuit but too few reporters were failing (circuit_breaker.quorum).", "detail");
+        meter.CreateObservableGauge("service_panic_mode", () => board.Observe(ServiceStateBoard.PanicMode), null,
+            "Panic state per service: 0 none, 1 routing to every instance not known dead (route_all), 2 failing fast (fail_fast).");
+        meter.CreateObservableGauge("service_instances_ejected", () => board.Observe(ServiceStateBoard.EjectedInstances), "{instance}",
+            "Ready instances that circuit breakers or health checks would take out of traffic.");
+        meter.CreateObservableGauge("service_instances_slow_start", () => board.Observe(ServiceStateBoard.RampingInstances), "{instance}",
+            "Instances ramping up under slow_start when the service grain last published (new, or back from an open circuit).");
         meter.CreateObservableGauge("service_instances_healthy", () => board.Observe(ServiceStateBoard.HealthyInstances), "{instance}",
             "Instances whose last health checks passed (or that are not probed yet).");
         meter.CreateObservableGauge("service_instances_selectable", () => board.Observe(ServiceStateBoard.SelectableInstances), "{instance}",
@@ -52,6 +64,24 @@ public sealed class DiscoveryInstruments
 
     public void SelectionFailed(string service, SelectionStatus status) => _selectionFailures.Add(service, instance: null, status.ToString());
 
+    /// <summary>The ejection cap started keeping <paramref name="count"/> more instances of <paramref name="service"/> routable.</summary>
+    public void EjectionsCapped(string service, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _ejectionsCapped.Add(service, instance: null, detail: null);
+        }
+    }
+
+    /// <summary>The breaker of one instance held back <paramref name="count"/> openings for lack of a quorum of failing reporters.</summary>
+    public void BreakerQuorumHeld(string service, string instanceId, long count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _quorumHolds.Add(service, instanceId, detail: null);
+        }
+    }
+
     public void HealthChecked(string service, string instanceId, bool success) =>
         _healthChecks.Add(service, instanceId, success ? "success" : "failure");
 
@@ -63,6 +93,7 @@ public sealed class DiscoveryInstruments
     {
         _selections.Forget(service, instanceId);
         _healthChecks.Forget(service, instanceId);
+        _quorumHolds.Forget(service, instanceId);
     }
 
     /// <summary>The service is gone (not configured, no source lists it): every series of it goes.</summary>
@@ -71,6 +102,8 @@ public sealed class DiscoveryInstruments
         _selections.Forget(service, instance: null);
         _selectionFailures.Forget(service, instance: null);
         _healthChecks.Forget(service, instance: null);
+        _ejectionsCapped.Forget(service, instance: null);
+        _quorumHolds.Forget(service, instance: null);
         _lookups.Remove(service);
     }
 

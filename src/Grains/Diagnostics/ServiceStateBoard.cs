@@ -17,6 +17,12 @@ public sealed class ServiceStateBoard
     internal static readonly Func<ServiceSnapshot, long> SelectableInstances =
         s => s.Instances.Count(i => i.Selectable && i.Conditions.Ready);
 
+    internal static readonly Func<ServiceSnapshot, long> PanicMode = s => (long)s.Panic;
+
+    internal static readonly Func<ServiceSnapshot, long> EjectedInstances = s => s.EjectedInstances;
+
+    internal static readonly Func<ServiceSnapshot, long> RampingInstances = s => s.Instances.Count(i => i.SlowStartPercent is not null);
+
     private readonly ConcurrentDictionary<string, ServiceSnapshot> _services = new(StringComparer.Ordinal);
 
     /// <summary>Every published snapshot.</summary>

@@ -72,6 +72,11 @@ internal sealed partial class InstanceGrain(
     private DateTimeOffset _lastPush = DateTimeOffset.MinValue;
     private DateTimeOffset? _unlistedSince;
 
+    // Slow start: when this instance's ramp began (it appeared, or its circuit closed after being open). Decided
+    // here, once for the fleet, and persisted with the breaker; null when no ramp was ever started.
+    private DateTimeOffset? _rampStartedAt;
+    private bool _rampDecided;
+
     // Health probes: at most one in flight, numbered so that a late result of an older one is ignored.
     private long _probeId;
     private long _probeInFlight;
@@ -94,6 +99,8 @@ internal sealed partial class InstanceGrain(
         if (stored.RecordExists && stored.State is { } saved)
         {
             var moved = _breaker.Restore(saved);
+            _rampStartedAt = saved.RampStartedAt;
+            _rampDecided = true;
 
             // A lazy open -> half-open after the restore is a transition of its own: seen, logged and saved later.
             _generationSeen = saved.Generation + (moved ? 1 : 0);
@@ -142,6 +149,7 @@ internal sealed partial class InstanceGrain(
             _health.Reset();
         }
 
+        await StartRampIfNewAsync().ConfigureAwait(true);
         await AfterChangeAsync().ConfigureAwait(true);
         return CreateStatus();
     }
@@ -407,6 +415,7 @@ internal sealed partial class InstanceGrain(
     private async Task AfterChangeAsync()
     {
         ObserveBreaker();
+        ObserveQuorum();
         if (_breaker.Generation != _generationPersisted)
         {
             await PersistAsync().ConfigureAwait(true);
@@ -439,6 +448,7 @@ internal sealed partial class InstanceGrain(
     private async Task PersistAsync()
     {
         var saved = _breaker.Save();
+        saved.RampStartedAt = _rampStartedAt;
         stored.State = saved;
         try
         {
@@ -464,6 +474,12 @@ internal sealed partial class InstanceGrain(
         _generationSeen = generation;
         if (_breaker.LastTransition is { } transition)
         {
+            if (transition.To == CircuitState.Closed)
+            {
+                // Back from an open circuit: ramp up again (persisted with this transition's breaker state).
+                _rampStartedAt = transition.At;
+            }
+
             Record($"circuit {transition.From} -> {transition.To}", transition.Reason, Causes.CircuitBreaker);
             LogCircuitChanged(logger, transition.To == CircuitState.Open ? LogLevel.Warning : LogLevel.Information, _service, _instanceId, transition.From, transition.To, transition.Reason);
         }
@@ -568,7 +584,11 @@ internal sealed partial class InstanceGrain(
         _breaker.Generation,
         _backoffUntil,
         _score.Measured,
-        _override);
+        _override)
+    {
+        RampStartedAt = _rampStartedAt,
+        ActiveReporters = _breaker.ActiveReporters,
+    };
 
     private void ForgetSilentReporters()
     {

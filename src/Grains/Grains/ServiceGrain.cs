@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Utilities;
+using TradingAgents.Actors.Capacity;
 using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Discovery;
@@ -47,6 +48,7 @@ internal sealed partial class ServiceGrain(
     private IGrainTimer? _publishTimer;
     private DateTimeOffset _publishDueAt = DateTimeOffset.MaxValue;
     private RoutingSnapshot? _routing;
+    private CapacityPlan? _plan;
     private RouteTable? _table;
     private long _version;
     private bool _known;
@@ -319,6 +321,7 @@ internal sealed partial class ServiceGrain(
     {
         _version++;
         _routing = null;
+        _plan = null;
         if (structural)
         {
             // This silo's gauges and status page see a change that moves traffic at once.
@@ -371,6 +374,7 @@ internal sealed partial class ServiceGrain(
         {
             _version++;
             _routing = null;
+            _plan = null;
             SchedulePublish(end);
         }
 
@@ -390,7 +394,7 @@ internal sealed partial class ServiceGrain(
             ? new RoutingSnapshot(Service, _epoch, _version, SelectionStatus.UnknownService, algorithm, now, [], $"Service '{Service}' is neither configured nor discovered.")
             : _ordered.Length == 0
                 ? new RoutingSnapshot(Service, _epoch, _version, SelectionStatus.NoEndpoints, algorithm, now, [], $"Service '{Service}' is known but no source lists any endpoint for it.")
-                : new RoutingSnapshot(Service, _epoch, _version, SelectionStatus.Selected, algorithm, now, [.. _ordered.Select(e => e.ToRouting(now))], null);
+                : WithPanic(new RoutingSnapshot(Service, _epoch, _version, SelectionStatus.Selected, algorithm, now, RoutingInstances(now), null));
         _routing = routing;
         return routing;
     }
@@ -400,7 +404,7 @@ internal sealed partial class ServiceGrain(
         var routing = CurrentRouting();
         if (_table is null || !ReferenceEquals(_table.Snapshot, routing))
         {
-            _table = RouteTable.Build(routing, _table);
+            _table = RouteTable.Build(routing, _table, timeProvider);
         }
 
         return _table;
@@ -413,9 +417,10 @@ internal sealed partial class ServiceGrain(
             .OrderBy(s => s.Source, StringComparer.Ordinal)
             .Select(s => new SourceSync(s.Source, s.Version, s.Endpoints.Length, s.SyncedAt, Math.Max(0, (now - s.SyncedAt).TotalSeconds), s.Generation, s.Problem))
             .ToList();
-        var instances = _ordered.Select(e => ToSnapshot(e, now)).ToList();
+        var plan = CurrentPlan(now);
+        var instances = _ordered.Select((e, i) => ToSnapshot(e, now, plan.Decisions[i])).ToList();
         var algorithm = _known ? options.CurrentValue.GetAlgorithm(Service) : string.Empty;
-        return new ServiceSnapshot(Service, _known, algorithm, now, sources, instances, _selectionsServed) { RetryBudget = DescribeRetryBudget() };
+        return WithCapacity(new ServiceSnapshot(Service, _known, algorithm, now, sources, instances, _selectionsServed) { RetryBudget = DescribeRetryBudget() }, plan);
     }
 
     /// <summary>Rebuilds the union of all sources and brings instance grains in line with it.</summary>
@@ -518,11 +523,11 @@ internal sealed partial class ServiceGrain(
 
     private static int Rank(EndpointConditions conditions) => conditions.Ready ? 2 : conditions.IsDrainingOnly ? 1 : 0;
 
-    private static InstanceSnapshot ToSnapshot(InstanceEntry entry, DateTimeOffset now)
+    private InstanceSnapshot ToSnapshot(InstanceEntry entry, DateTimeOffset now, CapacityDecision decision)
     {
         var endpoint = entry.Endpoint;
         var status = entry.Status;
-        var (availability, reason) = entry.Decide(now);
+        var (availability, reason, _) = decision;
         return new InstanceSnapshot(
             entry.InstanceId,
             endpoint.Host,
@@ -542,7 +547,12 @@ internal sealed partial class ServiceGrain(
             NotSelectableReason: reason,
             status?.LastChangeReason,
             entry.Sources,
-            status?.Override);
+            status?.Override)
+        {
+            EjectionOverridden = decision.Overridden,
+            ActiveReporters = status?.ActiveReporters ?? 0,
+            SlowStartPercent = SlowStartPercent(entry, now),
+        };
     }
 
     /// <summary>A one-off selection's exclusions: instances already tried, and other zones when one is preferred.</summary>

@@ -8,7 +8,8 @@ namespace TradingAgents.Actors.LoadBalancing;
 /// failures, lower is better, but it does not always pick the lowest score. It draws two distinct candidates at
 /// random and takes one of them with probability proportional to its weight
 /// <c>w = 1 / (score + <see cref="ScoreOffset"/>)^2</c>, so
-/// <c>P(first) = (score₂ + s0)² / ((score₁ + s0)² + (score₂ + s0)²)</c>.
+/// <c>P(first) = (score₂ + s0)² / ((score₁ + s0)² + (score₂ + s0)²)</c>. An instance in slow start has its weight
+/// multiplied by its ramp factor (<see cref="RouteEndpoint.WeightFactor"/>).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -90,9 +91,10 @@ internal sealed class HealthAwarePolicy(Random random) : ILoadBalancingPolicy
         }
 
         // P(first) = w1 / (w1 + w2) = d2 / (d1 + d2) with d = 1 / w: no division needed.
-        var firstSpread = Spread(candidates[first]);
-        var secondSpread = Spread(candidates[second]);
-        return _random.NextDouble() * (firstSpread + secondSpread) < secondSpread ? first : second;
+        // Slow start scales each weight by the ramp factor f: P(first) = f1·d2 / (f1·d2 + f2·d1).
+        var firstShare = candidates[first].WeightFactor * Spread(candidates[second]);
+        var secondShare = candidates[second].WeightFactor * Spread(candidates[first]);
+        return _random.NextDouble() * (firstShare + secondShare) < firstShare ? first : second;
     }
 
     /// <summary><c>(score + s0)^2</c>, the inverse of the weight; at least s0² so never 0.</summary>

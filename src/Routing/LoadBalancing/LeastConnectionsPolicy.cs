@@ -17,6 +17,9 @@ namespace TradingAgents.Actors.LoadBalancing;
 /// for a window that holds it. The sizes come from PolicyPickBenchmarks on the 2-core machine: a read costs
 /// 2 ns while a table fits the first-level cache (30 instances: 58 ns exact) but up to 8 ns for 300 instances,
 /// where a 64-candidate window measured 490 ns (docs/performance.md).
+/// <para>Slow start: a candidate's load is <c>(in flight + 1) / ramp factor</c>, so an instance that is ramping up
+/// counts as busier than its calls alone say (Envoy's least-request weighting). Without ramps every factor is 1 and
+/// the loads are the integers in flight + 1, compared exactly, so the choice and the tie rotation are as before.</para>
 /// </remarks>
 internal sealed class LeastConnectionsPolicy : ILoadBalancingPolicy
 {
@@ -56,11 +59,11 @@ internal sealed class LeastConnectionsPolicy : ILoadBalancingPolicy
 
         var length = count <= ExactScanLimit ? count : WindowSize;
         var bestOffset = 0;
-        var bestInFlight = candidates[start].InFlight;
+        var bestInFlight = Load(candidates[start]);
         var ties = 1;
         for (var offset = 1; offset < length; offset++)
         {
-            var inFlight = candidates[Wrap(start + offset, count)].InFlight;
+            var inFlight = Load(candidates[Wrap(start + offset, count)]);
             if (inFlight < bestInFlight)
             {
                 bestOffset = offset;
@@ -81,7 +84,7 @@ internal sealed class LeastConnectionsPolicy : ILoadBalancingPolicy
             for (var offset = bestOffset; offset < length; offset++)
             {
                 var index = Wrap(start + offset, count);
-                if (candidates[index].InFlight == bestInFlight && skip-- == 0)
+                if (Load(candidates[index]) == bestInFlight && skip-- == 0)
                 {
                     return index;
                 }
@@ -90,6 +93,9 @@ internal sealed class LeastConnectionsPolicy : ILoadBalancingPolicy
 
         return Wrap(start + bestOffset, count);
     }
+
+    /// <summary>Calls in flight plus one, per unit of slow-start weight; exact integers when there is no ramp.</summary>
+    private static double Load(RouteEndpoint candidate) => (candidate.InFlight + 1) / candidate.WeightFactor;
 
     private static int Wrap(int index, int count) => index < count ? index : index - count;
 }

@@ -5,7 +5,9 @@ namespace TradingAgents.Actors.LoadBalancing;
 
 /// <summary>
 /// Two distinct random candidates, then the one with fewer calls in flight. Looks at two instances
-/// instead of all of them yet keeps load off the busiest, which can never win a pair.
+/// instead of all of them yet keeps load off the busiest, which can never win a pair. An instance in slow start
+/// counts its calls in flight (plus one) divided by its ramp factor, so it wins fewer pairs until the ramp ends
+/// (Envoy's least-request weighting with an active-request bias of 1).
 /// </summary>
 /// <param name="random">Thread-safe random source (<see cref="Random.Shared"/> in production); tests pass a seeded one.</param>
 internal sealed class PowerOfTwoChoicesPolicy(Random random) : ILoadBalancingPolicy
@@ -31,6 +33,9 @@ internal sealed class PowerOfTwoChoicesPolicy(Random random) : ILoadBalancingPol
             second++;
         }
 
-        return candidates[second].InFlight < candidates[first].InFlight ? second : first;
+        // Fewer calls in flight per unit of slow-start weight wins: (in₂ + 1) / f₂ < (in₁ + 1) / f₁, cross-multiplied.
+        // With no ramp (both factors 1) this is in₂ < in₁, the plain comparison.
+        var (a, b) = (candidates[first], candidates[second]);
+        return (b.InFlight + 1) * a.WeightFactor < (a.InFlight + 1) * b.WeightFactor ? second : first;
     }
 }

@@ -9,6 +9,13 @@ namespace TradingAgents.Actors.LoadBalancing;
 /// would put a grain call back on every request. The deviation this leaves across gateways is measured
 /// in docs/performance.md.
 /// </summary>
+/// <remarks>
+/// Slow start: when the cursor lands on an instance that is ramping up, it takes the pick only on a share of its
+/// turns equal to its ramp factor and passes the others to the next instance in the rotation. Which turns is decided
+/// without randomness or state: turn <c>n</c> (the lap of the rotation) is taken when the fractional part of
+/// <c>n × φ</c> (the golden ratio, a low-discrepancy sequence) is below the factor, so over any run of laps the share
+/// taken is the factor to within a turn or two. Without ramps every factor is 1 and nothing changes.
+/// </remarks>
 /// <param name="start">First cursor value; tests use it to cross the wrap-around.</param>
 internal sealed class RoundRobinPolicy(ulong start = 0) : ILoadBalancingPolicy
 {
@@ -26,6 +33,34 @@ internal sealed class RoundRobinPolicy(ulong start = 0) : ILoadBalancingPolicy
         }
 
         var ticket = unchecked(Interlocked.Increment(ref _cursor) - 1);
-        return (int)(ticket % (ulong)candidates.Length);
+        var count = (ulong)candidates.Length;
+        var index = (int)(ticket % count);
+        var factor = candidates[index].WeightFactor;
+        if (factor >= 1.0)
+        {
+            return index;
+        }
+
+        // This lap's turn of a ramping instance: taken on a factor share of laps, else passed on (bounded: one lap).
+        var lap = ticket / count;
+        for (var step = 0; step < candidates.Length; step++)
+        {
+            var candidate = (index + step) % candidates.Length;
+            var share = candidates[candidate].WeightFactor;
+            if (share >= 1.0 || Turn(lap + (ulong)step) < share)
+            {
+                return candidate;
+            }
+        }
+
+        return index;
+    }
+
+    /// <summary>The fractional part of <paramref name="n"/> × φ: equidistributed in [0, 1) over consecutive n.</summary>
+    private static double Turn(ulong n)
+    {
+        const double Phi = 0.6180339887498949;
+        var x = (n % 1_000_000_007UL) * Phi;
+        return x - Math.Floor(x);
     }
 }

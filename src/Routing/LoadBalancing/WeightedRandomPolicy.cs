@@ -4,8 +4,10 @@ using TradingAgents.Actors.Routing;
 namespace TradingAgents.Actors.LoadBalancing;
 
 /// <summary>
-/// A random candidate, each with probability proportional to its weight. Weights below 1 count as 1,
-/// so a misconfigured instance still gets a share rather than silently none.
+/// A random candidate, each with probability proportional to its weight times its slow-start ramp factor
+/// (<see cref="RouteEndpoint.EffectiveWeight"/>). Weights below 1 count as 1, so a misconfigured instance still gets a
+/// share rather than silently none. A ramping instance's weight grows between picks; a draw above the cached bound
+/// falls back to the exact scan, which refreshes the bound, so the distribution stays exact.
 /// </summary>
 /// <remarks>
 /// Rejection sampling (the acceptance-rejection method): draw a uniform candidate and keep it with probability
@@ -68,13 +70,12 @@ internal sealed class WeightedRandomPolicy(Random random) : ILoadBalancingPolicy
         return PickByScan(candidates);
     }
 
-    private static int EffectiveWeight(RouteEndpoint candidate) => Math.Max(candidate.Weight, 1);
+    private static double EffectiveWeight(RouteEndpoint candidate) => Math.Max(candidate.Weight, 1) * candidate.WeightFactor;
 
     private int PickByScan(ReadOnlySpan<RouteEndpoint> candidates)
     {
-        // long: a few hundred weights of up to int.MaxValue each cannot overflow it.
-        long total = 0;
-        var max = 1;
+        var total = 0.0;
+        var max = 0.0;
         foreach (var candidate in candidates)
         {
             var weight = EffectiveWeight(candidate);
@@ -89,7 +90,7 @@ internal sealed class WeightedRandomPolicy(Random random) : ILoadBalancingPolicy
             Volatile.Write(ref _bound, new WeightBound(candidates[0], candidates[^1], candidates.Length, max));
         }
 
-        var target = _random.NextInt64(total);
+        var target = _random.NextDouble() * total;
         for (var i = 0; i < candidates.Length; i++)
         {
             target -= EffectiveWeight(candidates[i]);
@@ -103,9 +104,9 @@ internal sealed class WeightedRandomPolicy(Random random) : ILoadBalancingPolicy
     }
 
     /// <summary>The largest weight of one span, keyed by its first and last candidate and its length.</summary>
-    private sealed class WeightBound(RouteEndpoint first, RouteEndpoint last, int length, int maxWeight)
+    private sealed class WeightBound(RouteEndpoint first, RouteEndpoint last, int length, double maxWeight)
     {
-        public int MaxWeight { get; } = maxWeight;
+        public double MaxWeight { get; } = maxWeight;
 
         public bool Matches(ReadOnlySpan<RouteEndpoint> candidates) =>
             candidates.Length == length && ReferenceEquals(candidates[0], first) && ReferenceEquals(candidates[^1], last);

@@ -10,9 +10,16 @@ public sealed class RouteEndpoint
 {
     private static int _nextPort = 10_000;
 
-    internal RouteEndpoint(RoutingInstance instance, EndpointLoad load, double latencySeconds, int weight)
+    private readonly TimeProvider? _clock;
+
+    // The slow-start factor as last computed (RefreshWeightFactor): a plain read on the pick path, no clock.
+    private double _weightFactor = 1.0;
+
+    internal RouteEndpoint(RoutingInstance instance, EndpointLoad load, double latencySeconds, int weight, TimeProvider? clock = null)
     {
+        _clock = instance.SlowStart is null ? null : clock ?? TimeProvider.System;
         Instance = instance;
+        RefreshWeightFactor();
         Load = load;
         LatencySeconds = latencySeconds;
         Weight = weight;
@@ -43,21 +50,45 @@ public sealed class RouteEndpoint
     /// <summary>Relative weight, at least 1.</summary>
     public int Weight { get; }
 
+    /// <summary>
+    /// The slow-start factor, in (0, 1]: 1 unless the instance is ramping up (<see cref="RoutingInstance.SlowStart"/>).
+    /// Computed from this process's clock against the ramp start its instance grain chose, so every router agrees,
+    /// and refreshed by the routing table (<see cref="RouteTable.RefreshRamps"/>) every few milliseconds rather than
+    /// on every read: policies read it for many candidates per pick. Policies multiply their weight by it.
+    /// </summary>
+    public double WeightFactor => Volatile.Read(ref _weightFactor);
+
+    /// <summary>True while the instance is ramping up (its factor may still change).</summary>
+    internal bool IsRamping => _clock is not null;
+
+    /// <summary>Recomputes <see cref="WeightFactor"/> from the clock.</summary>
+    internal void RefreshWeightFactor()
+    {
+        if (_clock is not null && Instance.SlowStart is { } ramp)
+        {
+            Volatile.Write(ref _weightFactor, ramp.Factor(_clock.GetUtcNow()));
+        }
+    }
+
+    /// <summary><see cref="Weight"/> × <see cref="WeightFactor"/>.</summary>
+    public double EffectiveWeight => Weight * WeightFactor;
+
     internal EndpointLoad Load { get; }
 
     /// <summary>A stand-alone endpoint with the given load figures, for tests and benchmarks of the policies.</summary>
-    internal static RouteEndpoint ForPolicy(int inFlight, double latencySeconds, int consecutiveFailures, int weight, string? instanceId = null)
+    internal static RouteEndpoint ForPolicy(int inFlight, double latencySeconds, int consecutiveFailures, int weight, string? instanceId = null,
+        SlowStartRamp? ramp = null, TimeProvider? clock = null)
     {
         var id = instanceId ?? $"127.0.0.1:{Interlocked.Increment(ref _nextPort)}";
         var instance = new RoutingInstance(id, "127.0.0.1", 0, null, null, null, weight, InstanceAvailability.Selectable, null,
-            CircuitState.Closed, HealthState.Healthy, latencySeconds * 1000, consecutiveFailures, 0, null, Measured: true);
+            CircuitState.Closed, HealthState.Healthy, latencySeconds * 1000, consecutiveFailures, 0, null, Measured: true) { SlowStart = ramp };
         var load = new EndpointLoad();
         for (var i = 0; i < inFlight; i++)
         {
             load.Started();
         }
 
-        return new RouteEndpoint(instance, load, latencySeconds, Math.Max(1, weight));
+        return new RouteEndpoint(instance, load, latencySeconds, Math.Max(1, weight), clock);
     }
 
     /// <inheritdoc />

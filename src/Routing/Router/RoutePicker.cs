@@ -23,6 +23,7 @@ internal static class RoutePicker
     public static RouteEndpoint? PickOrdinary<TFilter>(RouteTable table, ILoadBalancingPolicy policy, ref TFilter filter)
         where TFilter : struct, IRouteFilter
     {
+        table.RefreshRamps();
         return Pick(table.Selectable, policy, ref filter) ?? Pick(table.DrainingOnly, policy, ref filter);
     }
 

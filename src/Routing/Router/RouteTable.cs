@@ -10,10 +10,20 @@ namespace TradingAgents.Actors.Routing;
 /// </summary>
 internal sealed class RouteTable
 {
-    private RouteTable(RoutingSnapshot snapshot, RouteEndpoint[] all)
+    /// <summary>How often <see cref="RefreshRamps"/> recomputes slow-start factors: fine next to ramps of seconds to minutes.</summary>
+    internal static readonly TimeSpan RampRefreshInterval = TimeSpan.FromMilliseconds(10);
+
+    private readonly RouteEndpoint[] _ramping;
+    private readonly TimeProvider? _clock;
+    private long _rampsRefreshedAt;
+
+    private RouteTable(RoutingSnapshot snapshot, RouteEndpoint[] all, TimeProvider? clock = null)
     {
         Snapshot = snapshot;
         All = all;
+        _ramping = [.. all.Where(static e => e.IsRamping)];
+        _clock = _ramping.Length == 0 ? null : clock ?? TimeProvider.System;
+        _rampsRefreshedAt = _clock?.GetTimestamp() ?? 0;
         Selectable = [.. all.Where(e => e.Instance.Availability == InstanceAvailability.Selectable)];
         DrainingOnly = [.. all.Where(e => e.Instance.Availability == InstanceAvailability.DrainingOnly)];
         TrialOnly = [.. all.Where(e => e.Instance.Availability == InstanceAvailability.TrialOnly)];
@@ -54,8 +64,9 @@ internal sealed class RouteTable
     /// <summary>
     /// Builds the table for <paramref name="snapshot"/>. Instances also in <paramref name="previous"/>
     /// keep their <see cref="EndpointLoad"/> (in-flight calls, local failures, leases); new ones get a new one.
+    /// <paramref name="clock"/> is the router's clock, which slow-start ramps are computed from (the system clock when null).
     /// </summary>
-    public static RouteTable Build(RoutingSnapshot snapshot, RouteTable? previous)
+    public static RouteTable Build(RoutingSnapshot snapshot, RouteTable? previous, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var instances = snapshot.Instances.IsDefault ? [] : snapshot.Instances;
@@ -77,10 +88,36 @@ internal sealed class RouteTable
             var instance = instances[i];
             var load = previous is not null && previous.ById.TryGetValue(instance.InstanceId, out var held) ? held.Load : new EndpointLoad();
             var latencyMs = instance.Measured ? instance.EwmaLatencyMs : slowestMeasured;
-            all[i] = new RouteEndpoint(instance, load, Math.Max(0, latencyMs) / 1000.0, Math.Max(1, instance.Weight));
+            all[i] = new RouteEndpoint(instance, load, Math.Max(0, latencyMs) / 1000.0, Math.Max(1, instance.Weight), clock);
         }
 
-        return new RouteTable(snapshot, all);
+        return new RouteTable(snapshot, all, clock);
+    }
+
+    /// <summary>
+    /// Recomputes the slow-start factors of ramping instances when the last refresh is older than
+    /// <see cref="RampRefreshInterval"/>. Called before each pick: without ramps it returns at once; with ramps it
+    /// costs one timestamp read, and one clock read per instance every 10 ms. Concurrent callers may both refresh,
+    /// which only writes the same values.
+    /// </summary>
+    public void RefreshRamps()
+    {
+        if (_clock is not { } clock)
+        {
+            return;
+        }
+
+        var now = clock.GetTimestamp();
+        if (clock.GetElapsedTime(Volatile.Read(ref _rampsRefreshedAt), now) < RampRefreshInterval)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _rampsRefreshedAt, now);
+        foreach (var endpoint in _ramping)
+        {
+            endpoint.RefreshWeightFactor();
+        }
     }
 
     /// <summary>A table for a service whose snapshot has not arrived yet.</summary>
@@ -95,6 +132,11 @@ internal sealed class RouteTable
         if (snapshot.Status != SelectionStatus.Selected)
         {
             return snapshot.Reason ?? snapshot.Status.ToString();
+        }
+
+        if (snapshot.Panic == PanicState.FailFast && snapshot.PanicReason is { } panic)
+        {
+            return $"Service '{snapshot.Service}' fails fast: {panic}.";
         }
 
         var reasons = All

@@ -132,7 +132,9 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         }
 
         var policy = _policy ??= LoadBalancingPolicyFactory.Create(table.Snapshot.Algorithm is { Length: > 0 } a ? a : "health_aware", Random.Shared);
-        var local = Volatile.Read(ref _localExclusions) > 0;
+        // In panic (route_all) the fleet has decided to spread load over every instance not known dead: this
+        // process's own early ejections would only pile it onto fewer.
+        var local = Volatile.Read(ref _localExclusions) > 0 && table.Snapshot.Panic != PanicState.RouteAll;
         var filter = new LocalFilter(tried, local, now);
         RouteEndpoint? picked = null;
 
@@ -236,7 +238,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
                 return;
             }
 
-            var table = RouteTable.Build(snapshot, held);
+            var table = RouteTable.Build(snapshot, held, _timeProvider);
             if (Interlocked.CompareExchange(ref _table, table, held) != held)
             {
                 continue;

@@ -76,6 +76,21 @@
     return state === "halfOpen" ? "half-open" : state;
   }
 
+  // Fleet-wide controls (issue 12): a panic, or instances the ejection cap keeps routable.
+  function fleetBanner(snapshot) {
+    const panic = snapshot.panic && snapshot.panic !== "none";
+    if (!panic && !(snapshot.cappedInstances > 0)) {
+      return null;
+    }
+    const banner = document.createElement("div");
+    banner.className = panic ? "banner panic" : "banner capped";
+    banner.dataset.field = "fleet-banner";
+    banner.textContent = panic
+      ? `PANIC (${snapshot.panic === "failFast" ? "failing fast" : "routing to all instances"}): ${snapshot.panicReason || ""}`
+      : `${snapshot.panicReason || ""} (${snapshot.ejectedInstances} failing, limit ${snapshot.ejectionLimit})`;
+    return banner;
+  }
+
   function renderService(snapshot, router, now) {
     const section = document.createElement("section");
     section.dataset.service = snapshot.service;
@@ -89,6 +104,10 @@
     const age = router && router.snapshotAgeSeconds != null ? `routing snapshot v${router.version}, ${router.snapshotAgeSeconds.toFixed(1)} s old` : "no routing snapshot in this gateway";
     meta.textContent = `${snapshot.algorithm} · ${selectable} of ${snapshot.instances.length} selectable · ${age} · sources: ${sources || "none"}`;
     section.appendChild(meta);
+    const banner = fleetBanner(snapshot);
+    if (banner) {
+      section.appendChild(banner);
+    }
     if (router && router.controlPlaneError) {
       const problem = document.createElement("div");
       problem.className = "problem";
@@ -161,9 +180,12 @@
       bar.style.width = `${Math.round(share * 60)}px`;
       shareCell.appendChild(bar);
       shareCell.appendChild(document.createTextNode(`${(share * 100).toFixed(1)} %`));
-      const why = cell(row, i.notSelectableReason || i.lastChangeReason || "", i.override ? "override" : "");
+      const ramp = i.slowStartPercent != null ? `slow start: ${i.slowStartPercent.toFixed(0)} % of its weight` : "";
+      const quorum = snapshot.breakerQuorum > 1 ? `reporters: ${i.activeReporters} (breaker quorum ${snapshot.breakerQuorum})` : "";
+      const pinned = i.override && i.override.action === "pin" ? `pinned by ${i.override.by}: ${i.override.reason}` : "";
+      const reason = [quorum, pinned || i.notSelectableReason || i.lastChangeReason || ""].filter(t => t).join("; ");
+      const why = cell(row, ramp && reason ? `${ramp}; ${reason}` : ramp || reason, i.override ? "override" : "");
       why.dataset.field = "reason";
-      if (i.override && i.override.action === "pin") why.textContent = `pinned by ${i.override.by}: ${i.override.reason}`;
       if (openHistory.has(key)) renderHistory(body, openHistory.get(key));
     }
     section.appendChild(table);

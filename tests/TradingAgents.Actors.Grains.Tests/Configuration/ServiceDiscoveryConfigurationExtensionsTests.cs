@@ -89,7 +89,7 @@ public sealed class ServiceDiscoveryConfigurationExtensionsTests : IDisposable
                 Environment.NewLine,
                 "The service_discovery configuration has 4 error(s):",
                 "service_discovery:max_retries: -1 must be at least 0",
-                "service_discovery:circuit_breaker:failure_treshold: unknown key; did you mean 'failure_threshold'? (expected one of failure_threshold, recovery_timeout, half_open_max_calls, max_retry_after)",
+                "service_discovery:circuit_breaker:failure_treshold: unknown key; did you mean 'failure_threshold'? (expected one of failure_threshold, recovery_timeout, half_open_max_calls, max_retry_after, quorum)",
                 "service_discovery:services:data-service:port: 0 is not in 1..65535",
                 "service_discovery:services:data-service:endpoints:0: 'localhost' is not host:port"),
             exception.Message);

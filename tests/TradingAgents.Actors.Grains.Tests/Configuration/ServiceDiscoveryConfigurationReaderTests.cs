@@ -233,7 +233,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
     [InlineData("monitoring:\n    metrics_enabled: 1", "service_discovery:monitoring:metrics_enabled: '1' is not true or false")]
     [InlineData("max_retries:", "service_discovery:max_retries: has no value")]
     [InlineData("max_retries:\n    value: 3", "service_discovery:max_retries: expected a single value, found a map or list")]
-    [InlineData("load_balancing: round_robin", "service_discovery:load_balancing: expected a map of algorithm, health_check; found 'round_robin'")]
+    [InlineData("load_balancing: round_robin", "service_discovery:load_balancing: expected a map of algorithm, health_check, max_ejection_percent, panic_threshold, panic_mode, slow_start, slow_start_aggression, slow_start_min_weight_percent; found 'round_robin'")]
     [InlineData("default_timeout: 1e9", "service_discovery:default_timeout: 1e9 s is more than the maximum of 2147483 s")]
     public void Read_UnparsableValue_NamesKeyAndValue(string body, string expected) => AssertSingleError(body, expected);
 
@@ -358,7 +358,7 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
             [
                 "service_discovery:max_retries: -2 must be at least 0",
                 "service_discovery:load_balancing:algorithm: 'fastest' is not a known algorithm; expected one of round_robin, least_connections, weighted_random, health_aware, power_of_two_choices",
-                "service_discovery:circuit_breaker:failure_treshold: unknown key; did you mean 'failure_threshold'? (expected one of failure_threshold, recovery_timeout, half_open_max_calls, max_retry_after)",
+                "service_discovery:circuit_breaker:failure_treshold: unknown key; did you mean 'failure_threshold'? (expected one of failure_threshold, recovery_timeout, half_open_max_calls, max_retry_after, quorum)",
                 "service_discovery:services:data-service:port: 0 is not in 1..65535",
                 "service_discovery:services:data-service:health_path: 'health' must start with '/'",
             ],

@@ -36,7 +36,9 @@ public sealed class InstanceGrainRedisPersistenceTests : IAsyncLifetime
             silo.AddRedisGrainStorage(
                 ServiceDiscoveryHostingExtensions.BreakerStorageName,
                 options => options.ConfigurationOptions = ConfigurationOptions.Parse(connection));
-            silo.AddServiceDiscovery(new ConfigurationBuilder().Build());
+            silo.AddServiceDiscovery(new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["service_discovery:load_balancing:slow_start"] = "120" })
+                .Build());
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
@@ -88,6 +90,21 @@ public sealed class InstanceGrainRedisPersistenceTests : IAsyncLifetime
         Assert.Equal(ejected.Status.Override, restored.Status.Override);
         Assert.Equal(["backpressure", "operator eject"], restored.History.Select(h => h.What));
         Assert.Equal(["backpressure", "alice"], restored.History.Select(h => h.By));
+    }
+
+    [Fact]
+    public async Task SlowStartRamp_SiloThatHeldItStops_ANewActivationKeepsTheRampStart()
+    {
+        var (grain, holder) = await GrainOnSecondarySiloAsync();
+        var started = (await grain.GetDetailsAsync()).Status.RampStartedAt;
+        Assert.Equal(_time.GetUtcNow(), started);
+
+        _time.Advance(TimeSpan.FromSeconds(45));
+        await _cluster.StopSiloAsync(holder);
+
+        var restored = await grain.GetDetailsAsync();
+        Assert.NotEqual(holder.SiloAddress, await _cluster.Client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain));
+        Assert.Equal(started, restored.Status.RampStartedAt);
     }
 
     /// <summary>An instance grain whose activation is on a silo other than the first, so stopping it leaves the cluster running.</summary>

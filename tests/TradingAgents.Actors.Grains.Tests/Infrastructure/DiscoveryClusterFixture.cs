@@ -23,6 +23,18 @@ public sealed class DiscoveryClusterFixture : IAsyncLifetime
     /// <summary>A service whose endpoints come from configuration only, through the configuration source.</summary>
     public const string ConfiguredService = "configured-service";
 
+    /// <summary>A round-robin service with max_ejection_percent 25 and panic off.</summary>
+    public const string CappedService = "capped-service";
+
+    /// <summary>A weighted-random service with slow_start 60 s.</summary>
+    public const string SlowStartService = "slowstart-service";
+
+    /// <summary>Another weighted-random service with slow_start 60 s.</summary>
+    public const string SlowStartBreakerService = "slowstart-breaker-service";
+
+    /// <summary>A service with panic_mode fail_fast.</summary>
+    public const string FailFastService = "failfast-service";
+
     private readonly List<TestBackend> _backends = [];
 
     /// <summary>Ports of <see cref="ConfiguredService"/>'s static endpoints: real backends, so probes pass whatever the clock does.</summary>
@@ -64,6 +76,20 @@ public sealed class DiscoveryClusterFixture : IAsyncLifetime
                 options.Services[RoundRobinService] = new ServiceOptions { Algorithm = LoadBalancingAlgorithms.RoundRobin };
                 options.Services[LeastConnectionsService] = new ServiceOptions { Algorithm = LoadBalancingAlgorithms.LeastConnections };
                 options.Services["configured-empty"] = new ServiceOptions();
+                options.Services[CappedService] = new ServiceOptions
+                {
+                    Algorithm = LoadBalancingAlgorithms.RoundRobin,
+                    Fleet = new FleetControlOptions { MaxEjectionPercent = 25, PanicThreshold = 0 },
+                };
+                foreach (var name in new[] { SlowStartService, SlowStartBreakerService })
+                {
+                    options.Services[name] = new ServiceOptions
+                    {
+                        Algorithm = LoadBalancingAlgorithms.WeightedRandom,
+                        Fleet = new FleetControlOptions { SlowStart = TimeSpan.FromSeconds(60), SlowStartMinWeightPercent = 10 },
+                    };
+                }
+                options.Services[FailFastService] = new ServiceOptions { Fleet = new FleetControlOptions { PanicMode = PanicModes.FailFast } };
             });
             silo.AddServiceDiscovery(configuration);
         });

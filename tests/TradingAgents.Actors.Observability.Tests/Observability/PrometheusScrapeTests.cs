@@ -65,8 +65,16 @@ public sealed class PrometheusScrapeTests(GatewayFixture gateway)
         await AssertLabelsAsync(prometheus, "service_selections_total", ["instance", "service"]);
         await AssertLabelsAsync(prometheus, "service_health_checks_total", ["instance", "result", "service"]);
         await AssertLabelsAsync(prometheus, "endpoint_sync_age_seconds", ["service", "source"]);
+        await AssertLabelsAsync(prometheus, "service_panic_mode", ["service"]);
+        await AssertLabelsAsync(prometheus, "service_instances_ejected", ["service"]);
+
+        // Both circuits open is 0 of 2 healthy, below the default panic threshold of 50 %: the service is in panic
+        // (route_all), so both instances take traffic again and count as selectable (issue 12).
+        await AssertSeriesAsync(prometheus, "service_panic_mode{service=\"memory-service\"}", ["service"], 1);
+        await AssertSeriesAsync(prometheus, "service_panic_mode{service=\"data-service\"}", ["service"], 0);
+        await AssertSeriesAsync(prometheus, "service_instances_ejected{service=\"memory-service\"}", ["service"], 2);
         var selectable = await WaitForAsync(prometheus, "service_instances_selectable{service=\"memory-service\"}", expectedCount: 1);
-        Assert.Equal(0, selectable[0].Value);
+        Assert.Equal(2, selectable[0].Value);
     }
 
     private static async Task AssertSeriesAsync(PrometheusServer prometheus, string promql, string[] labels, double expected)

@@ -51,6 +51,17 @@ public sealed class DiscoveryStatusPageTests(GatewayFixture gateway)
         await Assertions.Expect(brokenCircuit).ToHaveTextAsync("open", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
         await Assertions.Expect(healthyCircuit).ToHaveTextAsync("closed");
 
+        // One of two open is within max_ejection_percent and the panic threshold: no banner. Both open: panic,
+        // shown over the service (issue 12).
+        var banner = page.Locator("section[data-service='llm-service'] [data-field='fleet-banner']");
+        await Assertions.Expect(banner).ToHaveCountAsync(0);
+        await gateway.OpenCircuitAsync("llm-service", healthy);
+        await Assertions.Expect(healthyCircuit).ToHaveTextAsync("open", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
+        await Assertions.Expect(banner).ToHaveTextAsync(
+            "PANIC (routing to all instances): panic: 0 of 2 usable instance(s) healthy, below panic_threshold 50 %; routing to every instance that is not known dead (panic_mode route_all)",
+            new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
+        await Assertions.Expect(page.Locator("section[data-service='data-service'] [data-field='fleet-banner']")).ToHaveCountAsync(0);
+
         // docs/discovery-page.png is made by running this test with DISCOVERY_PAGE_SCREENSHOT set.
         var screenshot = Environment.GetEnvironmentVariable("DISCOVERY_PAGE_SCREENSHOT") ?? Path.Combine(profile, "discovery-page.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
