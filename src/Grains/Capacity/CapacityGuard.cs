@@ -41,8 +41,9 @@ internal static class CapacityGuard
             var entry = instances[i];
             var (availability, reason) = entry.Decide(now);
             decisions[i] = new CapacityDecision(availability, reason, Overridden: false);
-            if (!entry.Endpoint.Conditions.IsUsable)
+            if (!entry.Endpoint.Conditions.IsUsable || entry.Status?.Override is { Action: OperatorAction.Eject })
             {
+                // Not capacity: an operator's ejection is deliberate, neither counted toward the limit nor undone by it.
                 continue;
             }
 
@@ -105,8 +106,9 @@ internal static class CapacityGuard
         return new CapacityPlan(decisions, PanicState.None, note, ready, ejectedCount, limit, keep);
     }
 
-    /// <summary>True when breakers or health checks take the instance out.</summary>
-    public static bool IsEjected(InstanceEntry entry) => entry.Health == HealthState.Unhealthy || entry.Circuit != CircuitState.Closed;
+    /// <summary>True when breakers or health checks take the instance out (an instance the operator pinned stays in).</summary>
+    public static bool IsEjected(InstanceEntry entry) =>
+        entry.Status?.Override is not { Action: OperatorAction.Pin } && (entry.Health == HealthState.Unhealthy || entry.Circuit != CircuitState.Closed);
 
     private static CapacityDecision Override(InstanceEntry entry, CapacityDecision decision, DateTimeOffset now, string rule)
     {

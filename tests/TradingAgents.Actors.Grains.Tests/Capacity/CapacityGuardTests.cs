@@ -14,11 +14,12 @@ public sealed class CapacityGuardTests
         FleetControls.Default with { MaxEjectionPercent = maxEjection, PanicThreshold = panic, FailFastOnPanic = failFast };
 
     private static InstanceEntry Entry(int port, CircuitState circuit = CircuitState.Closed, HealthState health = HealthState.Healthy,
-        int failures = 0, bool trialAvailable = false, DateTimeOffset? backoffUntil = null, EndpointConditions? conditions = null)
+        int failures = 0, bool trialAvailable = false, DateTimeOffset? backoffUntil = null, EndpointConditions? conditions = null, OperatorAction? operatorAction = null)
     {
         var endpoint = new ServiceEndpoint("127.0.0.1", port, conditions ?? EndpointConditions.ReadyToServe);
         var entry = new InstanceEntry(endpoint, ["test"]);
-        entry.Apply(new InstanceStatus(endpoint.InstanceId, Guid.NewGuid(), 1, circuit, health, trialAvailable, 5, failures, 10, null, 1, backoffUntil, true));
+        var overridden = operatorAction is { } action ? new InstanceOverride(action, "alice", Now, "test") : null;
+        entry.Apply(new InstanceStatus(endpoint.InstanceId, Guid.NewGuid(), 1, circuit, health, trialAvailable, 5, failures, 10, null, 1, backoffUntil, true, overridden));
         return entry;
     }
 
@@ -114,6 +115,30 @@ public sealed class CapacityGuardTests
         Assert.StartsWith("backpressure", plan.Decisions[4].Reason, StringComparison.Ordinal);
         Assert.Equal("not ready (ready=False serving=False terminating=False)", plan.Decisions[5].Reason);
         Assert.Equal(0, plan.Capped);
+    }
+
+    [Fact]
+    public void Apply_OperatorEjectedAndPinned_NeitherCountedNorUndoneByPanicRouting()
+    {
+        // Issue 12 items 1 and 5 together: an operator's ejection is not capacity and stays out even in panic; a pinned
+        // instance with an open circuit counts as in.
+        InstanceEntry[] entries =
+        [
+            Entry(1, CircuitState.Open),
+            Entry(2, CircuitState.Open, operatorAction: OperatorAction.Eject),
+            Entry(3, CircuitState.Open, operatorAction: OperatorAction.Pin),
+            Entry(4, CircuitState.Open),
+        ];
+
+        var plan = CapacityGuard.Apply(entries, Now, Controls());
+
+        Assert.Equal((3, 2), (plan.Ready, plan.Ejected));
+        Assert.Equal(
+            [InstanceAvailability.Selectable, InstanceAvailability.Unavailable, InstanceAvailability.Selectable, InstanceAvailability.Selectable],
+            Availabilities(plan));
+        Assert.Equal("ejected by alice: test", plan.Decisions[1].Reason);
+        Assert.Equal(PanicState.RouteAll, plan.Panic);
+        Assert.False(plan.Decisions[2].Overridden);
     }
 
     [Fact]

@@ -217,9 +217,9 @@ public sealed class ServiceDiscoveryConfigurationReaderTests : IDisposable
 
     [Theory]
     [InlineData("max_retry: 3", "service_discovery:max_retry: unknown key; did you mean 'max_retries'? (expected one of namespace, cache_ttl, default_timeout, max_retries, load_balancing, circuit_breaker, services, monitoring, cache, kubernetes, retry_budget, zone_affinity)")]
-    [InlineData("circuit_breaker:\n    failure_treshold: 5", "service_discovery:circuit_breaker:failure_treshold: unknown key; did you mean 'failure_threshold'? (expected one of failure_threshold, recovery_timeout, half_open_max_calls, max_retry_after)")]
+    [InlineData("circuit_breaker:\n    failure_treshold: 5", "service_discovery:circuit_breaker:failure_treshold: unknown key; did you mean 'failure_threshold'? (expected one of failure_threshold, recovery_timeout, half_open_max_calls, max_retry_after, quorum)")]
     [InlineData("load_balancing:\n    health_check:\n      retries: 2", "service_discovery:load_balancing:health_check:retries: unknown key (expected one of enabled, interval, timeout, failure_threshold)")]
-    [InlineData("services:\n    data-service:\n      timout: 30", "service_discovery:services:data-service:timout: unknown key; did you mean 'timeout'? (expected one of service_name, port, port_name, health_path, weight, timeout, attempt_timeout, algorithm, forward_paths, endpoints, retry_budget)")]
+    [InlineData("services:\n    data-service:\n      timout: 30", "service_discovery:services:data-service:timout: unknown key; did you mean 'timeout'? (expected one of service_name, port, port_name, health_path, weight, timeout, attempt_timeout, algorithm, forward_paths, endpoints, retry_budget, max_ejection_percent, panic_threshold, panic_mode, slow_start, slow_start_aggression, slow_start_min_weight_percent)")]
     [InlineData("monitoring:\n    metrics: true", "service_discovery:monitoring:metrics: unknown key (expected one of metrics_enabled, metrics_interval, log_level)")]
     [InlineData("cache:\n    size: 10", "service_discovery:cache:size: unknown key (expected one of enabled, ttl, max_size, cleanup_interval)")]
     [InlineData("kubernetes:\n    enable: true", "service_discovery:kubernetes:enable: unknown key; did you mean 'enabled'? (expected one of enabled, kubeconfig, context, restrict_to_configured, watch_timeout, list_timeout)")]
