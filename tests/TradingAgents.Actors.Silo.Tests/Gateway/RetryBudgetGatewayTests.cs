@@ -68,14 +68,7 @@ public sealed class RetryBudgetGatewayTests
         await using var redis = await RedisServer.StartAsync();
         await using var backends = await FailingBackendsAsync(2);
         var clusterId = $"budget-{Guid.NewGuid():N}";
-        Dictionary<string, string?> Redis() => new(Settings(backends, ratio: "0.2", minPerSecond: "1"))
-        {
-            ["Cluster:Provider"] = "Redis",
-            ["Cluster:RedisConnectionString"] = redis.ConnectionString,
-            ["Cluster:ClusterId"] = clusterId,
-            ["Cluster:ServiceId"] = clusterId,
-            ["Cluster:AdvertisedIPAddress"] = "127.0.0.1",
-        };
+        Dictionary<string, string?> Redis() => RedisCluster.Join(redis, Settings(backends, ratio: "0.2", minPerSecond: "1"), clusterId);
 
         await using var first = await GatewayTestHost.StartAsync(Redis());
         await using var second = await GatewayTestHost.StartAsync(Redis());

@@ -17,17 +17,8 @@ public sealed class FleetControlsRedisTests
 {
     private static Dictionary<string, string?> Settings(RedisServer redis, string clusterId, Backends backends, params (string Key, string Value)[] extra)
     {
-        var settings = new Dictionary<string, string?>(GatewayTestHost.Endpoints("data-service", backends.Addresses))
-        {
-            ["Cluster:Provider"] = "Redis",
-            ["Cluster:RedisConnectionString"] = redis.ConnectionString,
-            ["Cluster:ClusterId"] = clusterId,
-            ["Cluster:ServiceId"] = clusterId,
-            ["Cluster:AdvertisedIPAddress"] = "127.0.0.1",
-            ["Cluster:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["Cluster:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-            ["service_discovery:services:data-service:algorithm"] = "round_robin",
-        };
+        var settings = RedisCluster.Join(redis, GatewayTestHost.Endpoints("data-service", backends.Addresses), clusterId);
+        settings["service_discovery:services:data-service:algorithm"] = "round_robin";
         foreach (var (key, value) in extra)
         {
             settings[key] = value;
@@ -36,14 +27,7 @@ public sealed class FleetControlsRedisTests
         return settings;
     }
 
-    private static async Task JoinedAsync(GatewayTestHost first)
-    {
-        var management = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
-        await Eventually.MatchAsync(
-            async () => (await management.GetHosts(onlyActive: true)).Count,
-            count => count == 2,
-            "both silos to be active members in Redis");
-    }
+    private static Task JoinedAsync(GatewayTestHost first) => RedisCluster.JoinedAsync(first.Services.GetRequiredService<IGrainFactory>(), 2);
 
     /// <summary>Five failures of one reporter, sent through <paramref name="gateway"/>'s own silo, as its router would.</summary>
     private static async Task FailFiveTimesAsync(GatewayTestHost gateway, string instanceId, string reporter)

@@ -17,26 +17,11 @@ public sealed class OperatorActionClusterTests
     {
         await using var redis = await RedisServer.StartAsync();
         await using var backends = await Backends.StartAsync(DemoServiceKind.DataService, 2);
-        var clusterId = $"ops-{Guid.NewGuid():N}";
-        Dictionary<string, string?> Settings() => new(GatewayTestHost.Endpoints("data-service", backends.Addresses))
-        {
-            ["Cluster:Provider"] = "Redis",
-            ["Cluster:RedisConnectionString"] = redis.ConnectionString,
-            ["Cluster:ClusterId"] = clusterId,
-            ["Cluster:ServiceId"] = clusterId,
-            ["Cluster:AdvertisedIPAddress"] = "127.0.0.1",
-            ["Cluster:SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Cluster:GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["service_discovery:services:data-service:algorithm"] = "round_robin",
-        };
+        var settings = RedisCluster.Settings(redis, backends, ("service_discovery:services:data-service:algorithm", "round_robin"));
 
-        await using var first = await GatewayTestHost.StartAsync(Settings());
-        await using var second = await GatewayTestHost.StartAsync(Settings());
-        var management = first.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0);
-        await Eventually.MatchAsync(
-            async () => (await management.GetHosts(onlyActive: true)).Count,
-            count => count == 2,
-            "both silos to be active members in Redis");
+        await using var first = await GatewayTestHost.StartAsync(settings);
+        await using var second = await GatewayTestHost.StartAsync(settings);
+        await RedisCluster.JoinedAsync(first.Services.GetRequiredService<IGrainFactory>(), 2);
 
         var ejected = $"127.0.0.1:{backends[0].Port}";
         using var response = await first.Client.PostAsJsonAsync(
