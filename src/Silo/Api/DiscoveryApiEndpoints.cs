@@ -88,7 +88,9 @@ public static class DiscoveryApiEndpoints
     private static RecentPicks StartRecentPicks(IServiceProvider services)
     {
         var clock = services.GetKeyedService<TimeProvider>(RecentPicks.ClockKey) ?? services.GetService<TimeProvider>() ?? TimeProvider.System;
-        var recent = new RecentPicks(() => services.GetService<ServiceRouters>()?.All ?? [], clock);
+        // Resolved once: the timer must not reach into a container that is being disposed.
+        var routers = services.GetService<ServiceRouters>();
+        var recent = new RecentPicks(() => routers?.All ?? [], clock);
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopping.Register(recent.Dispose);
         return recent;
     }

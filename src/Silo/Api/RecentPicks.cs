@@ -62,7 +62,17 @@ public sealed class RecentPicks : IDisposable
 
     private void Sample()
     {
-        var picks = _routers().ToDictionary(static r => r.Service, static r => r.Picks, StringComparer.Ordinal);
+        Dictionary<string, IReadOnlyDictionary<string, long>> picks;
+        try
+        {
+            picks = _routers().ToDictionary(static r => r.Service, static r => (IReadOnlyDictionary<string, long>)r.Picks, StringComparer.Ordinal);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The gateway is shutting down: nothing left to read (a timer callback must never throw).
+            return;
+        }
+
         var now = _timeProvider.GetUtcNow();
         lock (_gate)
         {
