@@ -46,7 +46,7 @@ public static class OperatorActionEndpoints
         {
             if (!TryParseAction(action, out var parsed))
             {
-                return Invalid($"Unknown action '{action}'. Actions: eject, drain, pin, restore.");
+                return Invalid($"Unknown action '{action}'. Actions: eject, drain, pin, restore.", name, instanceId);
             }
 
             OperatorActionBody? body;
@@ -54,26 +54,32 @@ public static class OperatorActionEndpoints
             {
                 body = context.Request.ContentLength is 0 ? null : await context.Request.ReadFromJsonAsync<OperatorActionBody>(context.RequestAborted).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is System.Text.Json.JsonException or InvalidOperationException)
+            catch (System.Text.Json.JsonException exception)
             {
-                return Invalid($"The body must be JSON like {{\"reason\": \"bad deploy\", \"by\": \"alice\"}}: {exception.Message}");
+                // The serializer's message names our types; say only where in the body it failed.
+                var where = exception.Path is { Length: > 1 } path ? $"'{path.TrimStart('$', '.')}' must be a string" : "it is not valid JSON";
+                return Invalid($"The body must be JSON like {{\"reason\": \"bad deploy\", \"by\": \"alice\"}}: {where}.", name, instanceId);
+            }
+            catch (InvalidOperationException)
+            {
+                return Invalid($"The body must be JSON like {{\"reason\": \"bad deploy\", \"by\": \"alice\"}}, sent with Content-Type: application/json (got '{context.Request.ContentType}').", name, instanceId);
             }
 
             var reason = body?.Reason?.Trim();
             if (string.IsNullOrEmpty(reason))
             {
-                return Invalid("'reason' is required: say why, it goes into the instance's history.");
+                return Invalid("'reason' is required: say why, it goes into the instance's history.", name, instanceId);
             }
 
             if (reason.Length > MaxReasonLength)
             {
-                return Invalid($"'reason' is {reason.Length.ToString(CultureInfo.InvariantCulture)} characters; at most {MaxReasonLength.ToString(CultureInfo.InvariantCulture)}.");
+                return Invalid($"'reason' is {reason.Length.ToString(CultureInfo.InvariantCulture)} characters; at most {MaxReasonLength.ToString(CultureInfo.InvariantCulture)}.", name, instanceId);
             }
 
             var by = body?.By?.Trim();
             if (by is { Length: > MaxByLength })
             {
-                return Invalid($"'by' is {by.Length.ToString(CultureInfo.InvariantCulture)} characters; at most {MaxByLength.ToString(CultureInfo.InvariantCulture)}.");
+                return Invalid($"'by' is {by.Length.ToString(CultureInfo.InvariantCulture)} characters; at most {MaxByLength.ToString(CultureInfo.InvariantCulture)}.", name, instanceId);
             }
 
             if (string.IsNullOrEmpty(by))
@@ -110,25 +116,26 @@ public static class OperatorActionEndpoints
     {
         if (!catalog.IsKnown(name))
         {
-            return NotFound($"Service '{name}' is neither configured nor discovered.", name, instanceId);
+            return NotFound("Unknown service", $"Service '{name}' is neither configured nor discovered.", name, instanceId);
         }
 
         var snapshot = await grains.GetGrain<IServiceGrain>(name).GetSnapshotAsync().ConfigureAwait(false);
         return snapshot.Instances.Any(i => string.Equals(i.InstanceId, instanceId, StringComparison.Ordinal))
             ? null
-            : NotFound($"Service '{name}' has no instance '{instanceId}' (instances are host:port, as listed by GET /api/discovery/services/{name}).", name, instanceId);
+            : NotFound("Unknown instance", $"Service '{name}' has no instance '{instanceId}' (instances are host:port, as listed by GET /api/discovery/services/{name}).", name, instanceId);
     }
 
-    private static IResult NotFound(string detail, string service, string instanceId) => Results.Problem(
+    private static IResult NotFound(string title, string detail, string service, string instanceId) => Results.Problem(
         detail: detail,
         statusCode: StatusCodes.Status404NotFound,
-        title: "Unknown instance",
+        title: title,
         extensions: new Dictionary<string, object?> { ["service"] = service, ["instanceId"] = instanceId });
 
-    private static IResult Invalid(string detail) => Results.Problem(
+    private static IResult Invalid(string detail, string service, string instanceId) => Results.Problem(
         detail: detail,
         statusCode: StatusCodes.Status400BadRequest,
-        title: "Invalid operator action");
+        title: "Invalid operator action",
+        extensions: new Dictionary<string, object?> { ["service"] = service, ["instanceId"] = instanceId });
 
     /// <summary>The request body.</summary>
     /// <param name="Reason">Why (required).</param>

@@ -25,7 +25,11 @@ public static class DiscoveryStatusPageExtensions
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var group = endpoints.MapGroup(string.Empty);
-        group.MapGet(PagePath, (HttpContext context) => Serve(context, Page.Value, "text/html; charset=utf-8"));
+        group.MapGet(PagePath, (HttpContext context) =>
+            context.Request.Path.Value is { } path && path.EndsWith('/')
+                // The page loads its script and API by relative URLs: under /discovery/ they would miss.
+                ? Results.Redirect(context.Request.PathBase + PagePath)
+                : Serve(context, Page.Value, "text/html; charset=utf-8"));
         group.MapGet(ScriptPath, (HttpContext context) => Serve(context, Script.Value, "text/javascript; charset=utf-8"));
         return group;
     }

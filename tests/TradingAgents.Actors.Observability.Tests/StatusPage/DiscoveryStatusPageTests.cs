@@ -21,6 +21,16 @@ public sealed class DiscoveryStatusPageTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Page_WithTrailingSlash_RedirectsToThePageItsRelativeUrlsWorkFrom()
+    {
+        using var response = await gateway.GetAsync("/discovery/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/discovery", response.RequestMessage?.RequestUri?.AbsolutePath);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public Task Page_CircuitOpensForOneInstance_ShowsEveryServiceAndThatInstanceOpen() => WithPageAsync(async (page, profile) =>
     {
         foreach (var service in gateway.Backends.Keys)

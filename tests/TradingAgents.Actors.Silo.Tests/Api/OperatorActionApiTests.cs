@@ -112,6 +112,7 @@ public sealed class OperatorActionApiTests : IAsyncLifetime
         { "eject", null, "application/json", HttpStatusCode.BadRequest, "'reason' is required" },
         { "eject", "reason=x", "text/plain", HttpStatusCode.BadRequest, "The body must be JSON" },
         { "eject", """{"reason":""" , "application/json", HttpStatusCode.BadRequest, "The body must be JSON" },
+        { "eject", """{"reason":5}""", "application/json", HttpStatusCode.BadRequest, "'reason' must be a string." },
         { "eject", $$"""{"reason":"{{new string('x', 501)}}"}""", "application/json", HttpStatusCode.BadRequest, "'reason' is 501 characters; at most 500." },
     };
 
@@ -125,19 +126,23 @@ public sealed class OperatorActionApiTests : IAsyncLifetime
         Assert.Equal(expected, response.StatusCode);
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("TradingAgents.", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("data-service", problem.GetProperty("service").GetString());
         Assert.Equal(2, (await ServedByAsync(6)).Count);
     }
 
     [Theory]
-    [InlineData("data-service", "127.0.0.1:1", "has no instance '127.0.0.1:1'")]
-    [InlineData("no-such-service", "127.0.0.1:1", "Service 'no-such-service' is neither configured nor discovered.")]
-    public async Task Action_UnknownServiceOrInstance_Is404(string service, string instance, string detail)
+    [InlineData("data-service", "127.0.0.1:1", "Unknown instance", "has no instance '127.0.0.1:1'")]
+    [InlineData("no-such-service", "127.0.0.1:1", "Unknown service", "Service 'no-such-service' is neither configured nor discovered.")]
+    public async Task Action_UnknownServiceOrInstance_Is404(string service, string instance, string title, string detail)
     {
         using var response = await _gateway.Client.PostAsJsonAsync(Action("eject", instance, service), new { reason = "x" });
         using var details = await _gateway.Client.GetAsync(new Uri($"/api/discovery/services/{service}/instances/{instance}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Contains(detail, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(detail, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(title, problem.GetProperty("title").GetString());
         Assert.Equal(HttpStatusCode.NotFound, details.StatusCode);
     }
 }
