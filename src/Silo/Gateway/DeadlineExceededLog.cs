@@ -12,7 +12,7 @@ internal sealed partial class DeadlineExceededLog(ILogger logger, TimeProvider t
     /// <summary>The shortest time between two lines of one service.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
-    private readonly LogThrottle _throttle = new(timeProvider, Interval);
+    private readonly LogThrottle _throttle = new(timeProvider, Interval, (service, count) => LogHeldBack(logger, service, count, (int)Interval.TotalSeconds));
 
     /// <summary>Records one 504 and logs it when its service's interval allows.</summary>
     public void TimedOut(string service, IReadOnlyList<string> tried, int attempts, TimeSpan deadline, TimeSpan elapsed)
@@ -40,4 +40,7 @@ internal sealed partial class DeadlineExceededLog(ILogger logger, TimeProvider t
 
     [LoggerMessage(EventId = 2604, Level = LogLevel.Warning, Message = "Answered 504 for {Service}: deadline {DeadlineSeconds} s exceeded after {ElapsedSeconds} s, {Attempts} attempt(s) on {Instances}; {Suppressed} more 504s for it not logged (one line per service every {IntervalSeconds} s)")]
     private static partial void LogTimedOutAgain(ILogger logger, string service, int attempts, string instances, string deadlineSeconds, string elapsedSeconds, long suppressed, int intervalSeconds);
+
+    [LoggerMessage(EventId = 2606, Level = LogLevel.Warning, Message = "Answered 504 for {Service}: {Count} more 504s for it in the last {IntervalSeconds} s, not logged one by one")]
+    private static partial void LogHeldBack(ILogger logger, string service, long count, int intervalSeconds);
 }

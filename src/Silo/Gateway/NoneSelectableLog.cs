@@ -9,7 +9,7 @@ internal sealed partial class NoneSelectableLog(ILogger logger, TimeProvider tim
     /// <summary>The shortest time between two lines of one service.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
 
-    private readonly LogThrottle _throttle = new(timeProvider, Interval);
+    private readonly LogThrottle _throttle = new(timeProvider, Interval, (service, count) => LogHeldBack(logger, service, count, (int)Interval.TotalSeconds));
 
     /// <summary>Records one rejected request and logs it when its service's interval allows.</summary>
     public void Rejected(string service, string reason)
@@ -34,4 +34,7 @@ internal sealed partial class NoneSelectableLog(ILogger logger, TimeProvider tim
 
     [LoggerMessage(EventId = 2601, Level = LogLevel.Warning, Message = "No instance of {Service} is selectable: {Reason}; {Suppressed} more requests rejected for it not logged (one line per service every {IntervalSeconds} s)")]
     private static partial void LogNoneSelectableAgain(ILogger logger, string service, string reason, long suppressed, int intervalSeconds);
+
+    [LoggerMessage(EventId = 2605, Level = LogLevel.Warning, Message = "No instance of {Service} is selectable: {Count} more requests rejected for it in the last {IntervalSeconds} s, not logged one by one")]
+    private static partial void LogHeldBack(ILogger logger, string service, long count, int intervalSeconds);
 }

@@ -18,7 +18,7 @@ internal sealed partial class MetricsGatewayObserver(
     /// <summary>The shortest time between two failure lines of one service.</summary>
     public static readonly TimeSpan FailureLogInterval = TimeSpan.FromSeconds(10);
 
-    private readonly LogThrottle _failureLog = new(timeProvider, FailureLogInterval);
+    private readonly LogThrottle _failureLog = new(timeProvider, FailureLogInterval, (service, count) => LogFailuresHeldBack(logger, service, count, (int)FailureLogInterval.TotalSeconds));
 
     public void OnAttempt(in GatewayAttempt attempt)
     {
@@ -61,4 +61,7 @@ internal sealed partial class MetricsGatewayObserver(
     [LoggerMessage(EventId = 7102, Level = LogLevel.Warning,
         Message = "Call to {Service} failed on instance {Instance} (attempt {Attempt}, no retry left or allowed): {Error} ({Suppressed} similar failures of the service since the previous line)")]
     private static partial void LogCallFailed(ILogger logger, string service, string instance, int attempt, string error, long suppressed);
+
+    [LoggerMessage(EventId = 7103, Level = LogLevel.Warning, Message = "Calls to {Service}: {Count} more failed with no retry left or allowed in the last {IntervalSeconds} s, not logged one by one")]
+    private static partial void LogFailuresHeldBack(ILogger logger, string service, long count, int intervalSeconds);
 }

@@ -29,6 +29,31 @@ public sealed class LogThrottleTests
     }
 
     [Fact]
+    public void ShouldLog_HeldBackAndNothingFollows_TheCountIsReportedWhenTheIntervalEnds()
+    {
+        var time = new FakeTimeProvider();
+        var reported = new List<(string Key, long Count)>();
+        var throttle = new LogThrottle(time, TimeSpan.FromSeconds(10), (key, count) => reported.Add((key, count)));
+
+        Assert.True(throttle.ShouldLog("data-service", out _));
+        Assert.Equal(5, Enumerable.Range(0, 5).Count(_ => !throttle.ShouldLog("data-service", out long _)));
+        time.Advance(TimeSpan.FromSeconds(9.999));
+        Assert.Empty(reported);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+
+        Assert.Equal([("data-service", 5L)], reported);
+
+        // The report was that interval's line: a new occurrence right after it is held back, and so on.
+        Assert.False(throttle.ShouldLog("data-service", out _));
+        time.Advance(TimeSpan.FromSeconds(10));
+        Assert.Equal([("data-service", 5L), ("data-service", 1L)], reported);
+        time.Advance(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, reported.Count);
+        Assert.True(throttle.ShouldLog("data-service", out var suppressed));
+        Assert.Equal(0, suppressed);
+    }
+
+    [Fact]
     public void ShouldLog_KeysAreIndependent()
     {
         var throttle = new LogThrottle(new FakeTimeProvider(), TimeSpan.FromSeconds(10));
@@ -57,12 +82,16 @@ public sealed class LogThrottleTests
             time.Advance(TimeSpan.FromMilliseconds(100));
         }
 
+        // One line when it starts, then at the end of every interval one line with the count held back:
+        // 1 + 8 lines for 80,000 rejections, and no rejection uncounted.
         var lines = provider.Entries.ToList();
-        Assert.Equal(8, lines.Count);
+        Assert.Equal(9, lines.Count);
         Assert.Equal("No instance of data-service is selectable: 3 circuit open", lines[0].Message);
         Assert.Equal(
-            "No instance of data-service is selectable: 3 circuit open; 9999 more requests rejected for it not logged (one line per service every 10 s)",
+            "No instance of data-service is selectable: 9999 more requests rejected for it in the last 10 s, not logged one by one",
             lines[1].Message);
+        var counted = lines.Skip(1).Sum(line => long.Parse(System.Text.RegularExpressions.Regex.Match(line.Message, @": (\d+) more").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(80_000, 1 + counted);
         Assert.All(lines, line => Assert.Equal(LogLevel.Warning, line.Level));
     }
 }
