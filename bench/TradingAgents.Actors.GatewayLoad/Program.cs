@@ -89,7 +89,7 @@ foreach (var (name, _) in targets)
 var plain = medians[targets[0].Name];
 var ours = medians[targets[1].Name];
 Console.WriteLine();
-Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Gateway/YARP throughput: {ours.Rps / plain.Rps:F2}x (target >= 0.85x); added p50 {ours.P50 - plain.P50:F3} ms; added p99 {ours.P99 - plain.P99:F3} ms (target <= 1 ms)."));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Gateway/YARP throughput: {ours.Rps / plain.Rps:F2}x (target >= 0.95x, issue 8); added p50 {ours.P50 - plain.P50:F3} ms; added p99 {ours.P99 - plain.P99:F3} ms (target <= 0.5 ms)."));
 
 await yarp.StopAsync();
 await gateway.StopAsync();
