@@ -95,7 +95,8 @@ public static class DiscoveryApiEndpoints
         return recent;
     }
 
-    private static IResult UnknownService(string name) => Results.Problem(
+    /// <summary>The 404 for a service neither configured nor discovered (problem JSON with <c>service</c>).</summary>
+    internal static IResult UnknownService(string name) => Results.Problem(
         detail: $"Service '{name}' is neither configured nor discovered.",
         statusCode: StatusCodes.Status404NotFound,
         title: "Unknown service",

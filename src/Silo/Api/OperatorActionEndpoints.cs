@@ -116,19 +116,19 @@ public static class OperatorActionEndpoints
     {
         if (!catalog.IsKnown(name))
         {
-            return NotFound("Unknown service", $"Service '{name}' is neither configured nor discovered.", name, instanceId);
+            return DiscoveryApiEndpoints.UnknownService(name);
         }
 
         var snapshot = await grains.GetGrain<IServiceGrain>(name).GetSnapshotAsync().ConfigureAwait(false);
         return snapshot.Instances.Any(i => string.Equals(i.InstanceId, instanceId, StringComparison.Ordinal))
             ? null
-            : NotFound("Unknown instance", $"Service '{name}' has no instance '{instanceId}' (instances are host:port, as listed by GET /api/discovery/services/{name}).", name, instanceId);
+            : UnknownInstance($"Service '{name}' has no instance '{instanceId}' (instances are host:port, as listed by GET /api/discovery/services/{name}).", name, instanceId);
     }
 
-    private static IResult NotFound(string title, string detail, string service, string instanceId) => Results.Problem(
+    private static IResult UnknownInstance(string detail, string service, string instanceId) => Results.Problem(
         detail: detail,
         statusCode: StatusCodes.Status404NotFound,
-        title: title,
+        title: "Unknown instance",
         extensions: new Dictionary<string, object?> { ["service"] = service, ["instanceId"] = instanceId });
 
     private static IResult Invalid(string detail, string service, string instanceId) => Results.Problem(
