@@ -112,6 +112,12 @@ internal sealed partial class InstanceGrain(
             {
                 await PersistAsync().ConfigureAwait(true);
             }
+
+            // The restored open period ends by this activation's own timer, and the service grain hears of it
+            // (and of a restore straight into half-open) at once: nothing else may call this grain before then
+            // (routers send no traffic to an open circuit, and the service grain re-configures only every cache_ttl).
+            ScheduleBreakerTimer();
+            Push(force: false);
         }
     }
 
