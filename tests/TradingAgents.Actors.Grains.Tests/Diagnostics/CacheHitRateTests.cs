@@ -46,10 +46,17 @@ public sealed class CacheHitRateTests(DiscoveryClusterFixture fixture)
         }
 
         // Past the 30 s recovery timeout the circuit is half-open; the next selection leases a trial.
+        // The clock moves only until the instance grain itself is half-open (a call to it is handled
+        // after the timer turn that changed it); the service grain hears of it one-way, and the test
+        // waits for that in real time so that a slow machine cannot push the clock past the window.
         await fixture.AdvanceUntilAsync(
-            () => grain.GetSnapshotAsync().AsTask().Result.Instances.Any(i => i.InstanceId == a.InstanceId && i.Circuit == CircuitState.HalfOpen),
+            () => instance.GetDetailsAsync().AsTask().Result.Status.Circuit == CircuitState.HalfOpen,
             TimeSpan.FromSeconds(5),
             "circuit half-open");
+        await Eventually.MatchAsync(
+            async () => await grain.GetSnapshotAsync(),
+            snapshot => snapshot.Instances.Any(i => i.InstanceId == a.InstanceId && i.Circuit == CircuitState.HalfOpen),
+            "the service grain to hear of the half-open circuit");
         var trial = await grain.SelectAsync();
 
         Assert.True(trial.Endpoint!.IsTrial);

@@ -55,16 +55,32 @@ public sealed class DiscoveryInstrumentsTests(DiscoveryClusterFixture fixture)
             await Outcomes.ReportAsync(instance, OutcomeKind.Failure, TimeSpan.FromMilliseconds(1), error: "HTTP 502");
         }
 
-        listener.RecordObservableInstruments();
+        // The instance grain tells its service grain of the open circuit one-way; the gauges read the
+        // board the service grain keeps, so they show it once that message has been handled.
+        var observed = await Eventually.MatchAsync(
+            () =>
+            {
+                lock (measurements)
+                {
+                    measurements.Clear();
+                }
 
-        var selection = Assert.Single(measurements, m => m.Instrument == "service_selections");
+                listener.RecordObservableInstruments();
+                lock (measurements)
+                {
+                    return Task.FromResult(measurements.ToList());
+                }
+            },
+            seen => seen.Any(m => m.Instrument == "circuit_breaker_state" && Equals(m.Tags["instance"], a.InstanceId) && m.Value == 2),
+            "the circuit_breaker_state gauge to show the open circuit");
+        var selection = Assert.Single(observed, m => m.Instrument == "service_selections");
         Assert.Equal(a.InstanceId, selection.Tags["instance"]);
-        var circuits = measurements.Where(m => m.Instrument == "circuit_breaker_state").ToDictionary(m => (string)m.Tags["instance"]!, m => m.Value);
+        var circuits = observed.Where(m => m.Instrument == "circuit_breaker_state").ToDictionary(m => (string)m.Tags["instance"]!, m => m.Value);
         Assert.Equal(2, circuits[a.InstanceId]);
         Assert.Equal(0, circuits[b.InstanceId]);
-        Assert.Equal(1, Assert.Single(measurements, m => m.Instrument == "service_instances_selectable").Value);
-        Assert.Equal(2, Assert.Single(measurements, m => m.Instrument == "service_instances_healthy").Value);
-        var age = Assert.Single(measurements, m => m.Instrument == "endpoint_sync_age_seconds");
+        Assert.Equal(1, Assert.Single(observed, m => m.Instrument == "service_instances_selectable").Value);
+        Assert.Equal(2, Assert.Single(observed, m => m.Instrument == "service_instances_healthy").Value);
+        var age = Assert.Single(observed, m => m.Instrument == "endpoint_sync_age_seconds");
         Assert.Equal("test", age.Tags["source"]);
     }
 }
