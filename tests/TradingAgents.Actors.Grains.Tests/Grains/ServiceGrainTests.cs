@@ -18,6 +18,13 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
     private IInstanceGrain Instance(string service, ServiceEndpoint endpoint) =>
         fixture.Client.GetGrain<IInstanceGrain>(InstanceKey.Format(service, endpoint.InstanceId));
 
+    /// <summary>
+    /// The service grain's snapshot once it shows <paramref name="condition"/>: instance grains tell it of
+    /// their changes one-way, so a test that has just reported an outcome may ask before it has heard.
+    /// </summary>
+    private Task<ServiceSnapshot> SnapshotWhenAsync(string service, Func<ServiceSnapshot, bool> condition, string what) =>
+        Eventually.MatchAsync(() => Grain(service).GetSnapshotAsync().AsTask(), condition, what);
+
     private async Task<List<string>> SelectManyAsync(string service, int count)
     {
         var picked = new List<string>(count);
@@ -100,6 +107,7 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
             await Outcomes.ReportAsync(Instance(service, ready), OutcomeKind.Failure, TimeSpan.FromMilliseconds(5), error: "HTTP 503");
         }
 
+        await SnapshotWhenAsync(service, s => s.Instances.Single(i => i.InstanceId == ready.InstanceId).Circuit == CircuitState.Open, "the open circuit to reach the service grain");
         Assert.All(await SelectManyAsync(service, 10), id => Assert.Equal(draining.InstanceId, id));
     }
 
@@ -203,10 +211,13 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
             await Outcomes.ReportAsync(Instance(service, a), OutcomeKind.Failure, TimeSpan.FromMilliseconds(3), error: "HTTP 500");
         }
 
-        Assert.Equal(CircuitState.Closed, (await Grain(service).GetSnapshotAsync()).Instances[0].Circuit);
+        // The instance grain answers in order with the reports; the service grain hears of changes one-way.
+        var afterFour = (await Instance(service, a).GetDetailsAsync()).Status;
+        Assert.Equal((CircuitState.Closed, 4), (afterFour.Circuit, afterFour.ConsecutiveFailures));
         await Outcomes.ReportAsync(Instance(service, a), OutcomeKind.Failure, TimeSpan.FromMilliseconds(3), error: "HTTP 500");
 
-        var opened = (await Grain(service).GetSnapshotAsync()).Instances.Single(i => i.InstanceId == a.InstanceId);
+        var opened = (await SnapshotWhenAsync(service, s => s.Instances.Single(i => i.InstanceId == a.InstanceId).Circuit != CircuitState.Closed, "the circuit's change to reach the service grain"))
+            .Instances.Single(i => i.InstanceId == a.InstanceId);
         Assert.Equal(CircuitState.Open, opened.Circuit);
         Assert.False(opened.Selectable);
         Assert.Equal("circuit open", opened.NotSelectableReason);
@@ -229,7 +240,8 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         // would keep a out of the ten selections below for a reason that has nothing to do with the circuit.
         await Outcomes.ReportAsync(Instance(service, a), OutcomeKind.Success, TimeSpan.Zero, trial.Endpoint.Generation, trial.Endpoint.TrialLeaseId);
 
-        var closed = (await Grain(service).GetSnapshotAsync()).Instances.Single(i => i.InstanceId == a.InstanceId);
+        var closed = (await SnapshotWhenAsync(service, s => s.Instances.Single(i => i.InstanceId == a.InstanceId).Circuit != CircuitState.HalfOpen, "the trial's outcome to reach the service grain"))
+            .Instances.Single(i => i.InstanceId == a.InstanceId);
         Assert.Equal(CircuitState.Closed, closed.Circuit);
         Assert.True(closed.Selectable);
         Assert.Contains(a.InstanceId, await SelectManyAsync(service, 10));
@@ -341,7 +353,7 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         await Grain(service).SelectAsync();
         await Outcomes.ReportAsync(Instance(service, endpoint), OutcomeKind.Success, TimeSpan.FromMilliseconds(40));
 
-        var snapshot = await Grain(service).GetSnapshotAsync();
+        var snapshot = await SnapshotWhenAsync(service, s => s.Instances.Single().EwmaLatencyMs > 0, "the first latency sample to reach the service grain");
         var instance = Assert.Single(snapshot.Instances);
         Assert.True(snapshot.Known);
         Assert.Equal("health_aware", snapshot.Algorithm);
@@ -388,7 +400,7 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         await Outcomes.ReportAsync(Instance(service, endpoint), OutcomeKind.Failure, TimeSpan.FromMilliseconds(100), error: "HTTP 503");
         await Outcomes.ReportAsync(Instance(service, endpoint), OutcomeKind.Success, TimeSpan.FromMilliseconds(40), count: 2);
 
-        var instance = Assert.Single((await Grain(service).GetSnapshotAsync()).Instances);
+        var instance = Assert.Single((await SnapshotWhenAsync(service, s => s.Instances.Single().ConsecutiveFailures == 0 && s.Instances.Single().EwmaLatencyMs < 100, "the last report to reach the service grain")).Instances);
         Assert.Equal(0, instance.InFlight);
         Assert.Equal(0, instance.ConsecutiveFailures);
 
