@@ -255,22 +255,44 @@ internal sealed partial class ServiceGrain(
         ArgumentNullException.ThrowIfNull(status);
         if (_instances.TryGetValue(status.InstanceId, out var entry))
         {
-            var now = timeProvider.GetUtcNow();
-            var before = entry.Decide(now);
-            var (circuit, health) = (entry.Circuit, entry.Health);
-            if (entry.Apply(status))
-            {
-                var after = entry.Decide(now);
-                if (before != after)
-                {
-                    LogAvailabilityChanged(logger, Service, status.InstanceId, after.Availability, after.Reason ?? "-", status.LastChangeReason ?? "-");
-                }
-
-                Changed(structural: before != after || circuit != entry.Circuit || health != entry.Health);
-            }
+            Apply(entry, status);
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// Takes an instance grain's status, whichever way it came (its one-way news or this grain's own
+    /// refresh), logs a change of availability once, and publishes when anything routers use changed.
+    /// </summary>
+    private void Apply(InstanceEntry entry, InstanceStatus status)
+    {
+        var now = timeProvider.GetUtcNow();
+        var known = entry.Status is not null;
+        var before = entry.Decide(now);
+        var (circuit, health) = (entry.Circuit, entry.Health);
+        if (!entry.Apply(status))
+        {
+            return;
+        }
+
+        var after = entry.Decide(now);
+        if (before != after && known)
+        {
+            if (circuit == CircuitState.HalfOpen && entry.Circuit == CircuitState.HalfOpen)
+            {
+                // Trial leases taken and returned within one half-open period: routine while trials run
+                // (or hang), so it does not repeat at Information every few seconds. The circuit's own
+                // transitions are logged when they happen.
+                LogTrialAvailabilityChanged(logger, Service, status.InstanceId, after.Availability, after.Reason ?? "-");
+            }
+            else
+            {
+                LogAvailabilityChanged(logger, Service, status.InstanceId, after.Availability, after.Reason ?? "-", status.LastChangeReason ?? "-");
+            }
+        }
+
+        Changed(structural: before != after || circuit != entry.Circuit || health != entry.Health);
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -498,12 +520,7 @@ internal sealed partial class ServiceGrain(
             .ConfigureAsync(entry.Endpoint).ConfigureAwait(true);
         if (_instances.TryGetValue(entry.InstanceId, out var current) && ReferenceEquals(current, entry))
         {
-            var now = timeProvider.GetUtcNow();
-            var before = entry.Decide(now);
-            if (entry.Apply(status))
-            {
-                Changed(structural: before != entry.Decide(now));
-            }
+            Apply(entry, status);
         }
     }
 
@@ -569,6 +586,9 @@ internal sealed partial class ServiceGrain(
 
     [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Service {Service}: instance {InstanceId} is now {Availability} ({Reason}; cause: {Cause})")]
     private static partial void LogAvailabilityChanged(ILogger logger, string service, string instanceId, InstanceAvailability availability, string reason, string cause);
+
+    [LoggerMessage(EventId = 1404, Level = LogLevel.Debug, Message = "Service {Service}: half-open instance {InstanceId} is now {Availability} ({Reason})")]
+    private static partial void LogTrialAvailabilityChanged(ILogger logger, string service, string instanceId, InstanceAvailability availability, string reason);
 
     [LoggerMessage(EventId = 1403, Level = LogLevel.Debug, Message = "Service {Service}: routing snapshot v{Version} published to {Routers} router(s)")]
     private static partial void LogPublished(ILogger logger, string service, long version, int routers);

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
@@ -276,6 +277,53 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         Assert.All(selections.Where(s => s.Endpoint!.IsTrial), s => Assert.Equal(a.InstanceId, s.Endpoint!.InstanceId));
         Assert.Equal(21, selections.Count(s => s.Endpoint!.InstanceId == b.InstanceId));
         Assert.Equal(3, (await Instance(service, a).GetDetailsAsync()).ActiveTrialLeases);
+    }
+
+    [Fact]
+    public async Task HalfOpen_TrialLeasesTakenAndReturned_OnlyTheCircuitsTransitionsAreLoggedAtInformation()
+    {
+        await using var backendA = await TestBackend.StartAsync();
+        await using var backendB = await TestBackend.StartAsync();
+        var service = NewService();
+        var (a, b) = (Ready(backendA.Port), Ready(backendB.Port));
+        await fixture.PublishAsync(service, 1, a, b);
+        for (var i = 0; i < 5; i++)
+        {
+            await Outcomes.ReportAsync(Instance(service, a), OutcomeKind.Failure, TimeSpan.FromMilliseconds(3), error: "reset");
+        }
+
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(30));
+        await SnapshotWhenAsync(service, s => s.Instances.Single(i => i.InstanceId == a.InstanceId).Circuit == CircuitState.HalfOpen, "the circuit to become half-open");
+
+        // All three trial leases out, then one returned (its caller gave up), twice over: the
+        // availability flips between "trial calls in use" and "trial calls only" each time.
+        for (var round = 0; round < 2; round++)
+        {
+            var trials = new List<Selection>();
+            while (trials.Count < (round == 0 ? 3 : 1))
+            {
+                var selection = await Grain(service).SelectAsync();
+                if (selection.Endpoint is { IsTrial: true })
+                {
+                    trials.Add(selection);
+                }
+            }
+
+            await SnapshotWhenAsync(service, s => s.Instances.Single(i => i.InstanceId == a.InstanceId).NotSelectableReason == "circuit half-open, trial calls in use", "every trial lease to be out");
+            var returned = trials[0].Endpoint!;
+            await Outcomes.ReportAsync(Instance(service, a), OutcomeKind.Cancelled, TimeSpan.FromMilliseconds(1), returned.Generation, returned.TrialLeaseId);
+            await SnapshotWhenAsync(service, s => s.Instances.Single(i => i.InstanceId == a.InstanceId).NotSelectableReason == "circuit half-open: trial calls only", "the returned lease to be free again");
+        }
+
+        var lines = fixture.ServiceGrainLogs.GetSnapshot()
+            .Where(r => r.Id.Id == 1401 && r.Level == LogLevel.Information && r.Message.Contains(a.InstanceId, StringComparison.Ordinal))
+            .Select(r => r.Message)
+            .ToList();
+        Assert.True(lines.Count == 2, string.Join("\n", lines));
+        Assert.Collection(
+            lines,
+            l => Assert.Contains("is now Unavailable (circuit open;", l, StringComparison.Ordinal),
+            l => Assert.Contains("is now TrialOnly (circuit half-open: trial calls only;", l, StringComparison.Ordinal));
     }
 
     [Fact]

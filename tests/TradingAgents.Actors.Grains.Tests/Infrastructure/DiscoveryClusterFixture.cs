@@ -2,6 +2,9 @@ using System.Collections.Immutable;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using TradingAgents.Actors.Configuration;
@@ -42,6 +45,12 @@ public sealed class DiscoveryClusterFixture : IAsyncLifetime
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
 
+    /// <summary>What both silos' service grains logged (their category only, to keep the collector small).</summary>
+    public FakeLogCollector ServiceGrainLogs { get; } = new(Options.Create(new FakeLogCollectorOptions
+    {
+        FilteredCategories = { typeof(TradingAgents.Actors.Grains.ServiceGrain).FullName! },
+    }));
+
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
     public IClusterClient Client => Cluster.Client;
@@ -67,6 +76,7 @@ public sealed class DiscoveryClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddSingleton(Time);
+            silo.Services.AddLogging(logging => logging.AddProvider(new FakeLoggerProvider(ServiceGrainLogs)));
             silo.Services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
 
             // The silo's own maintenance loops stay on real time; only grain timers follow the fake clock.
