@@ -67,12 +67,13 @@ internal static partial class DemoMode
             LogTry(logger, line);
         }
 
-        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        var took = await GatewayApp.WaitForShutdownAsync(app).ConfigureAwait(false);
 
         // Ctrl+C or SIGTERM: the gateway has drained, so the stand-ins stop gracefully too (disposing
         // them would kill them and say so, which is for tests that break them on purpose).
         using var stopTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await fleet.StopAsync(stopTimeout.Token).ConfigureAwait(false);
+        GatewayApp.ReportStopped(app, took);
         return 0;
     }
 

@@ -17,10 +17,13 @@ namespace TradingAgents.Actors.Silo.Hosting;
 /// <see cref="CreateBuilder"/> and <see cref="Build"/> are separate so that tests (and other hosts)
 /// can change services in between.
 /// </summary>
-public static class GatewayApp
+public static partial class GatewayApp
 {
     /// <summary>Where Kestrel listens when nothing else (<c>--urls</c>, <c>ASPNETCORE_URLS</c>, <c>ASPNETCORE_HTTP_PORTS</c>, <c>Kestrel:Endpoints</c>) says.</summary>
     public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    /// <summary>Category of the gateway's last line.</summary>
+    internal const string StopLogCategory = "TradingAgents.Actors.Gateway";
 
     // Not DemoMode.Switch: a build without the demo has no DemoMode.
     private const string DemoSwitch = "--demo";
@@ -140,10 +143,41 @@ public static class GatewayApp
                 return failed;
             }
 
-            await app.WaitForShutdownAsync().ConfigureAwait(false);
+            ReportStopped(app, await WaitForShutdownAsync(app).ConfigureAwait(false));
             return 0;
         }
     }
+
+    /// <summary>
+    /// Waits until <paramref name="app"/> has stopped after SIGTERM or Ctrl+C (drain, the silo leaving
+    /// its cluster, the server closing) and returns how long the stop took from the signal.
+    /// </summary>
+    internal static async Task<TimeSpan> WaitForShutdownAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var time = app.Services.GetRequiredService<TimeProvider>();
+        var stopping = 0L;
+        using (app.Lifetime.ApplicationStopping.Register(() => Interlocked.Exchange(ref stopping, time.GetTimestamp())))
+        {
+            await app.WaitForShutdownAsync().ConfigureAwait(false);
+        }
+
+        var began = Interlocked.Read(ref stopping);
+        return began == 0 ? TimeSpan.Zero : time.GetElapsedTime(began);
+    }
+
+    /// <summary>
+    /// The last line of a clean stop, so that an operator reading the log after "Drained" knows the
+    /// process ended by itself and did not hang or get killed.
+    /// </summary>
+    internal static void ReportStopped(WebApplication app, TimeSpan took)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        LogStopped(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(StopLogCategory), took.TotalSeconds);
+    }
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "Stopped: the gateway shut down cleanly in {Seconds:0.0} s")]
+    private static partial void LogStopped(ILogger logger, double seconds);
 
     /// <summary>
     /// Starts <paramref name="app"/>; when that fails (invalid configuration, a port in use, Redis

@@ -113,6 +113,22 @@ internal sealed class GatewayProcessHost : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Waits at most <paramref name="timeout"/> for the process to end by itself, then returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"The gateway process did not exit within {timeout.TotalSeconds} s: {Output}");
+        }
+
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
