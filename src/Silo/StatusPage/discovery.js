@@ -85,8 +85,11 @@
     const banner = document.createElement("div");
     banner.className = panic ? "banner panic" : "banner capped";
     banner.dataset.field = "fleet-banner";
+    // The reason starts with "panic: " and names the mode; the banner says PANIC once.
+    const mode = snapshot.panic === "failFast" ? "failing fast" : "routing to all instances";
+    const reason = (snapshot.panicReason || "").replace(/^panic: /, "");
     banner.textContent = panic
-      ? `PANIC (${snapshot.panic === "failFast" ? "failing fast" : "routing to all instances"}): ${snapshot.panicReason || ""}`
+      ? `PANIC: ${reason || mode}`
       : `${snapshot.panicReason || ""} (${snapshot.ejectedInstances} failing, limit ${snapshot.ejectionLimit})`;
     return banner;
   }
@@ -221,10 +224,18 @@
       : "";
   }
 
+  // Versions are 64-bit (a source's generation and resourceVersion, a snapshot's counter); a JS number
+  // holds 53 bits exactly, so an integer past that keeps the digits the gateway sent, as a string.
+  function exactIntegers(key, value, context) {
+    return typeof value === "number" && !Number.isSafeInteger(value) && Number.isInteger(value) && context && /^-?\d+$/.test(context.source)
+      ? context.source
+      : value;
+  }
+
   async function getJson(url) {
     const response = await fetch(url, { cache: "no-store" });
     if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-    return response.json();
+    return JSON.parse(await response.text(), exactIntegers);
   }
 
   // One refresh at a time; a click during one asks for another right after it.

@@ -68,7 +68,7 @@ public sealed class DiscoveryStatusPageTests(GatewayFixture gateway)
         await gateway.OpenCircuitAsync("llm-service", healthy);
         await Assertions.Expect(healthyCircuit).ToHaveTextAsync("open", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
         await Assertions.Expect(banner).ToHaveTextAsync(
-            "PANIC (routing to all instances): panic: 0 of 2 usable instance(s) healthy, below panic_threshold 50 %; routing to every instance that is not known dead (panic_mode route_all)",
+            "PANIC: 0 of 2 usable instance(s) healthy, below panic_threshold 50 %; routing to every instance that is not known dead (panic_mode route_all)",
             new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("section[data-service='data-service'] [data-field='fleet-banner']")).ToHaveCountAsync(0);
 
@@ -110,6 +110,25 @@ public sealed class DiscoveryStatusPageTests(GatewayFixture gateway)
             using var restore = await gateway.Http.PostAsync(new Uri(actions, "restore"), JsonContent("""{"reason":"test over","by":"test"}"""));
             Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
         }
+    });
+
+    [Fact]
+    public Task Page_SourceVersionPastJavaScriptsExactIntegers_ShowsEveryDigit() => WithPageAsync(async (page, _) =>
+    {
+        // 2^53 + 1: a JavaScript number rounds it to ...992. The API sends a source's 64-bit version as a
+        // JSON number; the page must show what the gateway sent.
+        const string Version = "9007199254740993";
+        await page.RouteAsync("**/api/discovery/services/data-service", async route =>
+        {
+            var response = await route.FetchAsync();
+            var body = System.Text.RegularExpressions.Regex.Replace(await response.TextAsync(), "(\"sources\":\\[\\{[^\\]]*?\"version\":)\\d+", "${1}" + Version);
+            Assert.Contains(Version, body, StringComparison.Ordinal);
+            await route.FulfillAsync(new RouteFulfillOptions { Response = response, Body = body });
+        });
+
+        var meta = page.Locator("section[data-service='data-service'] .meta");
+        await Assertions.Expect(meta).ToContainTextAsync($"v{Version} (", new LocatorAssertionsToContainTextOptions { Timeout = 15_000 });
+        await Assertions.Expect(meta).Not.ToContainTextAsync("9007199254740992");
     });
 
     private static StringContent JsonContent(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
