@@ -303,37 +303,6 @@ public sealed class InstanceGrainTests(DiscoveryClusterFixture fixture, ITestOut
     }
 
     [Fact]
-    public async Task Persistence_RestoredOpenCircuitNobodyCalls_TurnsHalfOpenOnTimeAndTellsTheServiceGrain()
-    {
-        // Found by the SIGKILL test (BreakerPersistenceTests): a re-activated grain holding an open circuit gets no traffic (routers
-        // avoid it) and no configuration until the service grain's next refresh, so it must end the open
-        // period by its own timer and push the change. In this fixture the service grain's refresh may configure it
-        // within the same clock step, so this checks the outcome, not which of the two mechanisms got there.
-        var (service, endpoint, grain) = await ConfiguredAsync(9312);
-        var opened = await OpenAsync(grain);
-        var serviceGrain = fixture.Client.GetGrain<IServiceGrain>(service);
-        await Eventually.MatchAsync(
-            () => serviceGrain.GetRoutingSnapshotAsync().AsTask(),
-            s => s.Instances.Single(i => i.InstanceId == endpoint.InstanceId).Circuit == CircuitState.Open,
-            "the service grain to see the circuit open");
-        var grainId = ((IGrain)grain).GetGrainId();
-        await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-        await Eventually.MatchAsync(
-            () => Task.FromResult(fixture.Cluster.TryGetGrainContext(grainId, out _)),
-            active => !active,
-            "the instance grain to deactivate");
-        Assert.NotEqual(opened.Status.Incarnation, (await grain.GetDetailsAsync()).Status.Incarnation);
-
-        await fixture.AdvanceAsync(opened.OpenUntil!.Value - fixture.Time.GetUtcNow());
-
-        var seen = await Eventually.MatchAsync(
-            () => serviceGrain.GetRoutingSnapshotAsync().AsTask(),
-            s => s.Instances.Single(i => i.InstanceId == endpoint.InstanceId).Circuit == CircuitState.HalfOpen,
-            "the restored grain's own timer to end the open period and push it");
-        Assert.Equal(InstanceAvailability.TrialOnly, seen.Instances.Single(i => i.InstanceId == endpoint.InstanceId).Availability);
-    }
-
-    [Fact]
     public async Task RetireAsync_OpenCircuit_ItsStoredStateGoesWithTheEndpoint()
     {
         var (_, _, grain) = await ConfiguredAsync(9311);

@@ -17,8 +17,18 @@ namespace TradingAgents.Actors.Tests.Infrastructure;
 /// Two in-process silos with the discovery grains, one fake clock for grain timers (health probes,
 /// breaker recovery) and a few services configured with known policies.
 /// </summary>
-public sealed class DiscoveryClusterFixture : IAsyncLifetime
+public class DiscoveryClusterFixture : IAsyncLifetime
 {
+    private readonly TimeSpan? _cacheTtl;
+
+    public DiscoveryClusterFixture()
+        : this(cacheTtl: null)
+    {
+    }
+
+    /// <summary>A cluster whose service grains refresh their instance grains every <paramref name="cacheTtl"/> (default 30 s).</summary>
+    protected DiscoveryClusterFixture(TimeSpan? cacheTtl) => _cacheTtl = cacheTtl;
+
     public const string RoundRobinService = "rr-service";
 
     public const string LeastConnectionsService = "lc-service";
@@ -70,6 +80,7 @@ public sealed class DiscoveryClusterFixture : IAsyncLifetime
                 ["service_discovery:services:configured-service:endpoints:1"] = $"127.0.0.1:{ConfiguredPorts[1]}",
                 ["service_discovery:services:configured-service:endpoints:2:address"] = $"127.0.0.1:{ConfiguredPorts[2]}",
                 ["service_discovery:services:configured-service:endpoints:2:zone"] = "zone-b",
+                ["service_discovery:cache_ttl"] = _cacheTtl is { } ttl ? ttl.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
             })
             .Build();
         var builder = new InProcessTestClusterBuilder(2);
@@ -159,4 +170,16 @@ public sealed class DiscoveryClusterFixture : IAsyncLifetime
 public sealed class DiscoveryClusterCollection : ICollectionFixture<DiscoveryClusterFixture>
 {
     public const string Name = "Discovery cluster";
+}
+
+/// <summary>
+/// The discovery cluster with an hour-long <c>cache_ttl</c>: service grains never refresh their instance
+/// grains during a test, so a test sees what instance grains do by themselves.
+/// </summary>
+public sealed class QuietRefreshClusterFixture() : DiscoveryClusterFixture(TimeSpan.FromHours(1));
+
+[CollectionDefinition(Name)]
+public sealed class QuietRefreshClusterCollection : ICollectionFixture<QuietRefreshClusterFixture>
+{
+    public const string Name = "Discovery cluster without service-grain refreshes";
 }
