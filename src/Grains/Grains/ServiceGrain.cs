@@ -32,6 +32,13 @@ internal sealed partial class ServiceGrain(
     /// <summary>How often latency and failure statistics alone are republished.</summary>
     internal static readonly TimeSpan StatisticsInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often the grain compares the settings its routing snapshot was built with (algorithm, fleet
+    /// controls) with the configuration in force, so that a hot reload reaches the routers within this
+    /// time even when nothing else about the service changes.
+    /// </summary>
+    internal static readonly TimeSpan SettingsCheckInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>A router that has not refreshed its subscription for this long is dropped (routers refresh every few seconds).</summary>
     internal static readonly TimeSpan SubscriptionExpiry = TimeSpan.FromSeconds(60);
 
@@ -46,6 +53,8 @@ internal sealed partial class ServiceGrain(
     private ILoadBalancingPolicy? _policy;
     private IGrainTimer? _refreshTimer;
     private IGrainTimer? _publishTimer;
+    private IGrainTimer? _settingsTimer;
+    private ServiceSettings? _settingsInForce;
     private DateTimeOffset _publishDueAt = DateTimeOffset.MaxValue;
     private RoutingSnapshot? _routing;
     private CapacityPlan? _plan;
@@ -96,6 +105,10 @@ internal sealed partial class ServiceGrain(
             static (grain, _) => grain.RefreshInstancesAsync(),
             this,
             new GrainTimerCreationOptions { DueTime = period, Period = period, Interleave = true, KeepAlive = false });
+        _settingsTimer = this.RegisterGrainTimer(
+            static grain => grain.ApplyReloadedSettings(),
+            this,
+            new GrainTimerCreationOptions { DueTime = SettingsCheckInterval, Period = SettingsCheckInterval, KeepAlive = false });
     }
 
     public async ValueTask<Selection> SelectAsync(SelectionRequest? request = null)
@@ -299,6 +312,7 @@ internal sealed partial class ServiceGrain(
     {
         _refreshTimer?.Dispose();
         _publishTimer?.Dispose();
+        _settingsTimer?.Dispose();
         board.Withdraw(Service);
         return Task.CompletedTask;
     }
@@ -412,6 +426,7 @@ internal sealed partial class ServiceGrain(
 
         var now = timeProvider.GetUtcNow();
         var algorithm = _known ? options.CurrentValue.GetAlgorithm(Service) : string.Empty;
+        _settingsInForce = _known ? ReadSettings() : null;
         routing = !_known
             ? new RoutingSnapshot(Service, _epoch, _version, SelectionStatus.UnknownService, algorithm, now, [], $"Service '{Service}' is neither configured nor discovered.")
             : _ordered.Length == 0
@@ -538,6 +553,20 @@ internal sealed partial class ServiceGrain(
         }
     }
 
+    private ServiceSettings ReadSettings() => new(options.CurrentValue.GetAlgorithm(Service), Controls);
+
+    /// <summary>A hot reload changed this service's algorithm or fleet controls: rebuild and publish now.</summary>
+    private Task ApplyReloadedSettings()
+    {
+        if (_known && _settingsInForce is { } used && ReadSettings() is var current && current != used)
+        {
+            LogSettingsReloaded(logger, Service, used.Describe(), current.Describe());
+            Changed(structural: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
     private static int Rank(EndpointConditions conditions) => conditions.Ready ? 2 : conditions.IsDrainingOnly ? 1 : 0;
 
     private InstanceSnapshot ToSnapshot(InstanceEntry entry, DateTimeOffset now, CapacityDecision decision)
@@ -587,6 +616,9 @@ internal sealed partial class ServiceGrain(
     [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Service {Service}: instance {InstanceId} is now {Availability} ({Reason}; cause: {Cause})")]
     private static partial void LogAvailabilityChanged(ILogger logger, string service, string instanceId, InstanceAvailability availability, string reason, string cause);
 
+    [LoggerMessage(EventId = 1405, Level = LogLevel.Information, Message = "Service {Service}: reloaded settings in force for routing ({Before} -> {After})")]
+    private static partial void LogSettingsReloaded(ILogger logger, string service, string before, string after);
+
     [LoggerMessage(EventId = 1404, Level = LogLevel.Debug, Message = "Service {Service}: half-open instance {InstanceId} is now {Availability} ({Reason})")]
     private static partial void LogTrialAvailabilityChanged(ILogger logger, string service, string instanceId, InstanceAvailability availability, string reason);
 
@@ -595,4 +627,11 @@ internal sealed partial class ServiceGrain(
 
     [LoggerMessage(EventId = 1402, Level = LogLevel.Warning, Message = "Service {Service}: refreshing the instance grains failed ({Error}); the next refresh tries again")]
     private static partial void LogRefreshFailed(ILogger logger, string service, string error);
+}
+
+/// <summary>The settings a service's routing snapshot is built with; compared to notice a hot reload.</summary>
+internal sealed record ServiceSettings(string Algorithm, FleetControls Controls)
+{
+    public string Describe() =>
+        $"{Algorithm}, max_ejection_percent {Controls.MaxEjectionPercent}, panic_threshold {Controls.PanicThreshold} ({(Controls.FailFastOnPanic ? "fail_fast" : "route_all")}), slow_start {Controls.SlowStart.TotalSeconds:0.#} s";
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
 using TradingAgents.Actors.Routing;
@@ -324,6 +325,33 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
             lines,
             l => Assert.Contains("is now Unavailable (circuit open;", l, StringComparison.Ordinal),
             l => Assert.Contains("is now TrialOnly (circuit half-open: trial calls only;", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HotReload_DefaultAlgorithmChanged_ReachesTheRoutingSnapshotWithoutAnyOtherChange()
+    {
+        // A service discovered from EndpointSlices (here: the "test" source) gets no new endpoint set when
+        // config.yaml changes; the reload alone must reach its routers.
+        const string Key = "service_discovery:load_balancing:algorithm";
+        var service = NewService();
+        await fixture.PublishAsync(service, 1, Ready(9241), Ready(9242));
+        var before = await Grain(service).GetRoutingSnapshotAsync();
+        Assert.Equal(LoadBalancingAlgorithms.HealthAware, before.Algorithm);
+        try
+        {
+            fixture.Reconfigure(Key, LoadBalancingAlgorithms.RoundRobin);
+            await fixture.AdvanceAsync(ServiceGrain.SettingsCheckInterval);
+
+            var after = await Eventually.MatchAsync(
+                () => Grain(service).GetRoutingSnapshotAsync().AsTask(),
+                s => s.Algorithm == LoadBalancingAlgorithms.RoundRobin,
+                "the reloaded algorithm to reach the routing snapshot");
+            Assert.True(after.Version > before.Version);
+        }
+        finally
+        {
+            fixture.Reconfigure(Key, null);
+        }
     }
 
     [Fact]

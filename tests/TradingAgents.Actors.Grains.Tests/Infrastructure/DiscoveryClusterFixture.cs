@@ -20,6 +20,7 @@ namespace TradingAgents.Actors.Tests.Infrastructure;
 public class DiscoveryClusterFixture : IAsyncLifetime
 {
     private readonly TimeSpan? _cacheTtl;
+    private IConfigurationRoot _configuration = null!;
 
     public DiscoveryClusterFixture()
         : this(cacheTtl: null)
@@ -72,7 +73,7 @@ public class DiscoveryClusterFixture : IAsyncLifetime
             _backends.Add(await TestBackend.StartAsync());
         }
 
-        var configuration = new ConfigurationBuilder()
+        var configuration = _configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["service_discovery:services:configured-service:algorithm"] = "round_robin",
@@ -126,6 +127,16 @@ public class DiscoveryClusterFixture : IAsyncLifetime
         {
             await backend.DisposeAsync();
         }
+    }
+
+    /// <summary>
+    /// Sets one configuration key of both silos (null removes it) and reloads, as a hot reload of
+    /// config.yaml does. Tests that change a shared key put it back in a <c>finally</c>.
+    /// </summary>
+    public void Reconfigure(string key, string? value)
+    {
+        _configuration[key] = value;
+        _configuration.Reload();
     }
 
     /// <summary>Publishes a set through every silo's catalog, as every silo's sources would.</summary>
