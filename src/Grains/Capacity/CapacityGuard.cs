@@ -65,9 +65,10 @@ internal static class CapacityGuard
         if (controls.PanicThreshold > 0 && healthy * 100 < controls.PanicThreshold * ready)
         {
             var mode = controls.FailFastOnPanic ? PanicState.FailFast : PanicState.RouteAll;
+            var counted = $"{healthy} of {ready} usable instance(s) in service ({DescribeEjections(instances, ejected)}), below panic_threshold {controls.PanicThreshold} %";
             var reason = mode == PanicState.RouteAll
-                ? $"panic: {healthy} of {ready} usable instance(s) healthy, below panic_threshold {controls.PanicThreshold} %; routing to every instance that is not known dead (panic_mode route_all)"
-                : $"panic: {healthy} of {ready} usable instance(s) healthy, below panic_threshold {controls.PanicThreshold} %; failing fast (panic_mode fail_fast)";
+                ? $"panic: {counted}; routing to every instance that is not known dead (panic_mode route_all)"
+                : $"panic: {counted}; failing fast (panic_mode fail_fast)";
             if (mode == PanicState.RouteAll)
             {
                 foreach (var index in ejected)
@@ -102,7 +103,7 @@ internal static class CapacityGuard
             decisions[index] = Override(instances[index], decisions[index], now, $"ejection cap (max_ejection_percent {controls.MaxEjectionPercent} %)");
         }
 
-        var note = $"ejection cap: {ejectedCount} of {ready} usable instance(s) failing, max_ejection_percent {controls.MaxEjectionPercent} % allows {limit}; the {keep} least bad stay routable";
+        var note = $"ejection cap: {ejectedCount} of {ready} usable instance(s) failing ({DescribeEjections(instances, ejected)}), max_ejection_percent {controls.MaxEjectionPercent} % allows {limit}; the {keep} least bad stay routable";
         return new CapacityPlan(decisions, PanicState.None, note, ready, ejectedCount, limit, keep);
     }
 
@@ -123,7 +124,40 @@ internal static class CapacityGuard
             return new CapacityDecision(InstanceAvailability.Unavailable, $"backpressure: asked for no traffic until {until:HH:mm:ss}", Overridden: false);
         }
 
-        return new CapacityDecision(InstanceAvailability.Selectable, $"routable in spite of: {decision.Reason} ({rule})", Overridden: true);
+        return new CapacityDecision(InstanceAvailability.Selectable, $"routable in spite of: {string.Join(", ", Causes(entry))} ({rule})", Overridden: true);
+    }
+
+    /// <summary>Why breakers and health checks take <paramref name="entry"/> out: every cause, not only the first.</summary>
+    private static IEnumerable<string> Causes(InstanceEntry entry)
+    {
+        if (entry.Health == HealthState.Unhealthy)
+        {
+            yield return "unhealthy";
+        }
+
+        if (entry.Circuit == CircuitState.Open)
+        {
+            yield return "circuit open";
+        }
+        else if (entry.Circuit == CircuitState.HalfOpen)
+        {
+            yield return "circuit half-open";
+        }
+    }
+
+    /// <summary>How many of the ejected instances each cause takes out, e.g. "ejected: 2 circuit open, 1 unhealthy" (one instance may count twice).</summary>
+    private static string DescribeEjections(IReadOnlyList<InstanceEntry> instances, List<int> ejected)
+    {
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var index in ejected)
+        {
+            foreach (var cause in Causes(instances[index]))
+            {
+                counts[cause] = counts.GetValueOrDefault(cause) + 1;
+            }
+        }
+
+        return "ejected: " + string.Join(", ", counts.Select(c => $"{c.Value} {c.Key}"));
     }
 
     private static int CompareBadness(InstanceEntry a, InstanceEntry b)

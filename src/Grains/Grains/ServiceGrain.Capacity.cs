@@ -119,7 +119,7 @@ internal sealed partial class ServiceGrain
     [LoggerMessage(EventId = 9100, Level = LogLevel.Warning, Message = "Service {Service}: panic ({Reason})")]
     private static partial void LogPanicStarted(ILogger logger, string service, string reason);
 
-    [LoggerMessage(EventId = 9101, Level = LogLevel.Information, Message = "Service {Service}: panic over, {Healthy} of {Ready} usable instance(s) healthy")]
+    [LoggerMessage(EventId = 9101, Level = LogLevel.Information, Message = "Service {Service}: panic over, {Healthy} of {Ready} usable instance(s) in service")]
     private static partial void LogPanicEnded(ILogger logger, string service, int healthy, int ready);
 
     [LoggerMessage(EventId = 9102, Level = LogLevel.Warning, Message = "Service {Service}: {Count} more instance(s) kept routable by the ejection cap ({Reason})")]

@@ -56,7 +56,9 @@
     const zones = locality.zones
       .map(z => `${z.zone}${z.local ? " (local)" : ""} ${z.selectable}/${z.instances} selectable, ${recent === 0 ? 0 : (100 * z.recentPicks / recent).toFixed(1)} %`)
       .join("; ");
-    return `zone affinity: ${where} · routing to ${locality.tier === "all" ? "every zone" : `its ${locality.tier}`}: ${locality.reason} · picks in the last ${locality.recentSeconds.toFixed(0)} s by zone: ${zones}`;
+    // Without a zone or node of its own the reason only repeats that.
+    const why = locality.zone || locality.node ? `: ${locality.reason}` : "";
+    return `zone affinity: ${where} · routing to ${locality.tier === "all" ? "every zone" : `its ${locality.tier}`}${why} · picks in the last ${locality.recentSeconds.toFixed(0)} s by zone: ${zones || "none yet"}`;
   }
 
   // The fleet's retry budget (service grain, all gateways and clients) and this gateway's side of it.

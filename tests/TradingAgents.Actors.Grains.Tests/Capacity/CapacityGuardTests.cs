@@ -54,7 +54,7 @@ public sealed class CapacityGuardTests
         Assert.Equal(PanicState.None, plan.Panic);
         Assert.Equal((10, 4, 3, 1), (plan.Ready, plan.Ejected, plan.Limit, plan.Capped));
         Assert.Equal(
-            "ejection cap: 4 of 10 usable instance(s) failing, max_ejection_percent 30 % allows 3; the 1 least bad stay routable",
+            "ejection cap: 4 of 10 usable instance(s) failing (ejected: 3 circuit open, 1 unhealthy), max_ejection_percent 30 % allows 3; the 1 least bad stay routable",
             plan.Reason);
 
         // Least bad: health passing, then fewest consecutive failures among the open circuits: port 9.
@@ -63,6 +63,19 @@ public sealed class CapacityGuardTests
         Assert.Equal("routable in spite of: circuit open (ejection cap (max_ejection_percent 30 %))", plan.Decisions[8].Reason);
         Assert.Equal([InstanceAvailability.Unavailable, InstanceAvailability.Unavailable, InstanceAvailability.Unavailable],
             new[] { 6, 7, 9 }.Select(i => plan.Decisions[i].Availability));
+    }
+
+    [Fact]
+    public void Apply_PanicOverAnInstanceBothUnhealthyAndOpen_NamesBothCauses()
+    {
+        InstanceEntry[] entries = [Entry(1), Entry(2, CircuitState.Open, health: HealthState.Unhealthy), Entry(3, CircuitState.Open)];
+
+        var plan = CapacityGuard.Apply(entries, Now, Controls());
+
+        Assert.Equal(PanicState.RouteAll, plan.Panic);
+        Assert.StartsWith("panic: 1 of 3 usable instance(s) in service (ejected: 2 circuit open, 1 unhealthy), below panic_threshold 50 %", plan.Reason, StringComparison.Ordinal);
+        Assert.Equal("routable in spite of: unhealthy, circuit open (panic routing)", plan.Decisions[1].Reason);
+        Assert.Equal("routable in spite of: circuit open (panic routing)", plan.Decisions[2].Reason);
     }
 
     [Fact]
@@ -100,7 +113,7 @@ public sealed class CapacityGuardTests
         Assert.Equal(PanicState.RouteAll, plan.Panic);
         Assert.Equal((5, 4), (plan.Ready, plan.Ejected));
         Assert.Equal(
-            "panic: 1 of 5 usable instance(s) healthy, below panic_threshold 50 %; routing to every instance that is not known dead (panic_mode route_all)",
+            "panic: 1 of 5 usable instance(s) in service (ejected: 1 circuit half-open, 2 circuit open, 1 unhealthy), below panic_threshold 50 %; routing to every instance that is not known dead (panic_mode route_all)",
             plan.Reason);
         Assert.Equal(
             [

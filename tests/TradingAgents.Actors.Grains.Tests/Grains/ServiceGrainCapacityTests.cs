@@ -45,7 +45,7 @@ public sealed class ServiceGrainCapacityTests(DiscoveryClusterFixture fixture)
         Assert.True(two.Instances[0].EjectionOverridden);
         Assert.False(two.Instances[1].Selectable);
         Assert.Equal(
-            "ejection cap: 2 of 4 usable instance(s) failing, max_ejection_percent 25 % allows 1; the 1 least bad stay routable",
+            "ejection cap: 2 of 4 usable instance(s) failing (ejected: 2 circuit open), max_ejection_percent 25 % allows 1; the 1 least bad stay routable",
             two.PanicReason);
 
         var routing = await Grain(CappedService).GetRoutingSnapshotAsync();
@@ -86,7 +86,7 @@ public sealed class ServiceGrainCapacityTests(DiscoveryClusterFixture fixture)
         var panic = await Grain(service).GetSnapshotAsync();
         Assert.Equal(PanicState.RouteAll, panic.Panic);
         Assert.Equal(
-            "panic: 1 of 3 usable instance(s) healthy, below panic_threshold 50 %; routing to every instance that is not known dead (panic_mode route_all)",
+            "panic: 1 of 3 usable instance(s) in service (ejected: 2 circuit open), below panic_threshold 50 %; routing to every instance that is not known dead (panic_mode route_all)",
             panic.PanicReason);
         Assert.All(panic.Instances, i => Assert.True(i.Selectable));
         var routing = await Grain(service).GetRoutingSnapshotAsync();
@@ -124,7 +124,7 @@ public sealed class ServiceGrainCapacityTests(DiscoveryClusterFixture fixture)
 
         Assert.Equal(SelectionStatus.NoneSelectable, selection.Status);
         Assert.Equal(
-            "Service 'failfast-service' fails fast: panic: 0 of 2 usable instance(s) healthy, below panic_threshold 50 %; failing fast (panic_mode fail_fast).",
+            "Service 'failfast-service' fails fast: panic: 0 of 2 usable instance(s) in service (ejected: 2 circuit open), below panic_threshold 50 %; failing fast (panic_mode fail_fast).",
             selection.Reason);
         Assert.Equal(PanicState.FailFast, (await Grain(FailFastService).GetRoutingSnapshotAsync()).Panic);
     }

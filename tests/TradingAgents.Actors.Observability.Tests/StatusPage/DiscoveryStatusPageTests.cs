@@ -43,7 +43,7 @@ public sealed class DiscoveryStatusPageTests(GatewayFixture gateway)
             await Assertions.Expect(page.Locator($"section[data-service='{service}'] [data-field='retry-budget']")).ToContainTextAsync(
                 new System.Text.RegularExpressions.Regex(@"retry budget \(fleet, 10 s window, 0\.2 × requests \+ 10/s\): \d+ retries of \d+ requests, \d+ left, \d+ router\(s\) · this gateway \((fleet|local)\)"));
             await Assertions.Expect(page.Locator($"section[data-service='{service}'] [data-field='zone-affinity']")).ToContainTextAsync(
-                "zone affinity: this gateway knows neither its zone nor its node · routing to every zone");
+                "zone affinity: this gateway knows neither its zone nor its node · routing to every zone · picks in the last ");
             foreach (var backend in gateway.Backends[service])
             {
                 await Assertions.Expect(page.Locator($"section[data-service='{service}'] tr[data-instance='{GatewayFixture.InstanceIdOf(backend)}']")).ToHaveCountAsync(1);
@@ -68,7 +68,7 @@ public sealed class DiscoveryStatusPageTests(GatewayFixture gateway)
         await gateway.OpenCircuitAsync("llm-service", healthy);
         await Assertions.Expect(healthyCircuit).ToHaveTextAsync("open", new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
         await Assertions.Expect(banner).ToHaveTextAsync(
-            "PANIC: 0 of 2 usable instance(s) healthy, below panic_threshold 50 %; routing to every instance that is not known dead (panic_mode route_all)",
+            "PANIC: 0 of 2 usable instance(s) in service (ejected: 2 circuit open), below panic_threshold 50 %; routing to every instance that is not known dead (panic_mode route_all)",
             new LocatorAssertionsToHaveTextOptions { Timeout = 15_000 });
         await Assertions.Expect(page.Locator("section[data-service='data-service'] [data-field='fleet-banner']")).ToHaveCountAsync(0);
 
