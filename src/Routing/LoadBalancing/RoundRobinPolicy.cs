@@ -11,10 +11,12 @@ namespace TradingAgents.Actors.LoadBalancing;
 /// </summary>
 /// <remarks>
 /// Slow start: when the cursor lands on an instance that is ramping up, it takes the pick only on a share of its
-/// turns equal to its ramp factor and passes the others to the next instance in the rotation. Which turns is decided
-/// without randomness or state: turn <c>n</c> (the lap of the rotation) is taken when the fractional part of
-/// <c>n × φ</c> (the golden ratio, a low-discrepancy sequence) is below the factor, so over any run of laps the share
-/// taken is the factor to within a turn or two. Without ramps every factor is 1 and nothing changes.
+/// turns equal to its ramp factor and passes the others on. Which turns is decided without randomness or state:
+/// turn <c>n</c> (the lap of the rotation) is taken when the fractional part of <c>n × φ</c> (the golden ratio, a
+/// low-discrepancy sequence) is below the factor, so over any run of laps the share taken is the factor to within a
+/// turn or two. A passed turn goes to the other instances in rotation, lap by lap, so the ramping instance's lost
+/// share is spread over all of them (as Envoy's weighted round robin spreads it), not given to its successor alone.
+/// Without ramps every factor is 1 and nothing changes.
 /// </remarks>
 /// <param name="start">First cursor value; tests use it to cross the wrap-around.</param>
 internal sealed class RoundRobinPolicy(ulong start = 0) : ILoadBalancingPolicy
@@ -41,13 +43,22 @@ internal sealed class RoundRobinPolicy(ulong start = 0) : ILoadBalancingPolicy
             return index;
         }
 
-        // This lap's turn of a ramping instance: taken on a factor share of laps, else passed on (bounded: one lap).
+        // This lap's turn of a ramping instance: taken on a factor share of laps, else passed on.
         var lap = ticket / count;
-        for (var step = 0; step < candidates.Length; step++)
+        var others = candidates.Length - 1;
+        if (others == 0 || Turn(lap) < factor)
         {
-            var candidate = (index + step) % candidates.Length;
+            return index;
+        }
+
+        // Passed on to the others starting at a different one each lap (bounded: each other instance once; one
+        // that is ramping too takes it on its own factor share).
+        var first = (int)(lap % (ulong)others);
+        for (var step = 0; step < others; step++)
+        {
+            var candidate = (index + 1 + ((first + step) % others)) % candidates.Length;
             var share = candidates[candidate].WeightFactor;
-            if (share >= 1.0 || Turn(lap + (ulong)step) < share)
+            if (share >= 1.0 || Turn(lap + (ulong)step + 1) < share)
             {
                 return candidate;
             }
