@@ -27,6 +27,25 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
     private Task<ServiceSnapshot> SnapshotWhenAsync(string service, Func<ServiceSnapshot, bool> condition, string what) =>
         Eventually.MatchAsync(() => Grain(service).GetSnapshotAsync().AsTask(), condition, what);
 
+    /// <summary>
+    /// A new service over <paramref name="first"/> and <paramref name="second"/> (real backends, so probes pass)
+    /// whose first instance's circuit opened after five failures and is half-open now, as the service grain sees it.
+    /// </summary>
+    private async Task<(string Service, ServiceEndpoint A, ServiceEndpoint B)> HalfOpenFirstOfTwoAsync(TestBackend first, TestBackend second)
+    {
+        var service = NewService();
+        var (a, b) = (Ready(first.Port), Ready(second.Port));
+        await fixture.PublishAsync(service, 1, a, b);
+        for (var i = 0; i < 5; i++)
+        {
+            await Outcomes.ReportAsync(Instance(service, a), OutcomeKind.Failure, TimeSpan.FromMilliseconds(3), error: "reset");
+        }
+
+        await fixture.AdvanceAsync(TimeSpan.FromSeconds(30));
+        await SnapshotWhenAsync(service, s => s.Instances.Single(i => i.InstanceId == a.InstanceId).Circuit == CircuitState.HalfOpen, "the circuit to become half-open");
+        return (service, a, b);
+    }
+
     private async Task<List<string>> SelectManyAsync(string service, int count)
     {
         var picked = new List<string>(count);
@@ -256,19 +275,7 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
     {
         await using var backendA = await TestBackend.StartAsync();
         await using var backendB = await TestBackend.StartAsync();
-        var service = NewService();
-        var (a, b) = (Ready(backendA.Port), Ready(backendB.Port));
-        await fixture.PublishAsync(service, 1, a, b);
-        for (var i = 0; i < 5; i++)
-        {
-            await Outcomes.ReportAsync(Instance(service, a), OutcomeKind.Failure, TimeSpan.FromMilliseconds(3), error: "reset");
-        }
-
-        await fixture.AdvanceAsync(TimeSpan.FromSeconds(30));
-        await Eventually.MatchAsync(
-            () => Grain(service).GetSnapshotAsync().AsTask(),
-            s => s.Instances.Single(i => i.InstanceId == a.InstanceId).Circuit == CircuitState.HalfOpen,
-            "the circuit to become half-open");
+        var (service, a, b) = await HalfOpenFirstOfTwoAsync(backendA, backendB);
 
         // Callers through both silos' gateways at once, as several gateways would.
         var selections = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => Grain(service).SelectAsync().AsTask()));
@@ -285,16 +292,7 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
     {
         await using var backendA = await TestBackend.StartAsync();
         await using var backendB = await TestBackend.StartAsync();
-        var service = NewService();
-        var (a, b) = (Ready(backendA.Port), Ready(backendB.Port));
-        await fixture.PublishAsync(service, 1, a, b);
-        for (var i = 0; i < 5; i++)
-        {
-            await Outcomes.ReportAsync(Instance(service, a), OutcomeKind.Failure, TimeSpan.FromMilliseconds(3), error: "reset");
-        }
-
-        await fixture.AdvanceAsync(TimeSpan.FromSeconds(30));
-        await SnapshotWhenAsync(service, s => s.Instances.Single(i => i.InstanceId == a.InstanceId).Circuit == CircuitState.HalfOpen, "the circuit to become half-open");
+        var (service, a, b) = await HalfOpenFirstOfTwoAsync(backendA, backendB);
 
         // All three trial leases out, then one returned (its caller gave up), twice over: the
         // availability flips between "trial calls in use" and "trial calls only" each time.
