@@ -1,5 +1,3 @@
-using Orleans.Core.Internal;
-using Orleans.Runtime;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
 using TradingAgents.Actors.Routing;
@@ -35,12 +33,7 @@ public sealed class InstanceGrainRestoreTests(QuietRefreshClusterFixture fixture
             s => s.Instances.Single(i => i.InstanceId == endpoint.InstanceId).Circuit == CircuitState.Open,
             "the service grain to see the circuit open");
 
-        var grainId = ((IGrain)grain).GetGrainId();
-        await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-        await Eventually.MatchAsync(
-            () => Task.FromResult(fixture.Cluster.TryGetGrainContext(grainId, out _)),
-            active => !active,
-            "the instance grain to deactivate");
+        await fixture.DeactivateAsync(grain);
 
         // Re-activated by one call (as a router's late report or the status page would), then left alone.
         Assert.NotEqual(opened.Status.Incarnation, (await grain.GetDetailsAsync()).Status.Incarnation);

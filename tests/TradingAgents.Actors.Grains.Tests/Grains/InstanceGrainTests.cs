@@ -1,6 +1,4 @@
 using System.Net;
-using Orleans.Core.Internal;
-using Orleans.Runtime;
 using Xunit.Abstractions;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
@@ -281,13 +279,8 @@ public sealed class InstanceGrainTests(DiscoveryClusterFixture fixture, ITestOut
         // Issue 9 item 7: the breaker state outlives the activation that held it.
         var (_, endpoint, grain) = await ConfiguredAsync(9309);
         var opened = await OpenAsync(grain);
-        var grainId = ((IGrain)grain).GetGrainId();
 
-        await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-        await Eventually.MatchAsync(
-            () => Task.FromResult(fixture.Cluster.TryGetGrainContext(grainId, out _)),
-            active => !active,
-            "the instance grain to deactivate");
+        await fixture.DeactivateAsync(grain);
 
         var restored = await grain.GetDetailsAsync();
         Assert.NotEqual(opened.Status.Incarnation, restored.Status.Incarnation);
@@ -307,13 +300,9 @@ public sealed class InstanceGrainTests(DiscoveryClusterFixture fixture, ITestOut
     {
         var (_, _, grain) = await ConfiguredAsync(9311);
         await OpenAsync(grain);
-        var grainId = ((IGrain)grain).GetGrainId();
 
         await grain.RetireAsync();
-        await Eventually.MatchAsync(
-            () => Task.FromResult(fixture.Cluster.TryGetGrainContext(grainId, out _)),
-            active => !active,
-            "the retired grain to deactivate");
+        await fixture.DeactivatedAsync(grain, "the retired grain to deactivate");
 
         // A late report activates it again: nothing stored, so it counts nothing and leaves.
         await Outcomes.ReportAsync(grain, OutcomeKind.Failure, TimeSpan.FromMilliseconds(3));
@@ -331,13 +320,8 @@ public sealed class InstanceGrainTests(DiscoveryClusterFixture fixture, ITestOut
         await HalfOpenAsync(grain);
         var before = await grain.AcquireTrialLeasesAsync("gw-1", 3);
         Assert.Equal(3, before.LeaseIds.Length);
-        var grainId = ((IGrain)grain).GetGrainId();
 
-        await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-        await Eventually.MatchAsync(
-            () => Task.FromResult(fixture.Cluster.TryGetGrainContext(grainId, out _)),
-            active => !active,
-            "the instance grain to deactivate");
+        await fixture.DeactivateAsync(grain);
 
         await grain.ConfigureAsync(endpoint);
         var restored = await grain.GetDetailsAsync();

@@ -1,5 +1,3 @@
-using Orleans.Core.Internal;
-using Orleans.Runtime;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
 using TradingAgents.Actors.Routing;
@@ -105,13 +103,8 @@ public sealed class OperatorActionTests(DiscoveryClusterFixture fixture)
         var at = fixture.Time.GetUtcNow();
         await grain.ApplyOperatorActionAsync(new OperatorActionRequest(OperatorAction.Eject, "erin", "disk full"));
         var before = await grain.GetDetailsAsync();
-        var grainId = ((IGrain)grain).GetGrainId();
 
-        await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
-        await Eventually.MatchAsync(
-            () => Task.FromResult(fixture.Cluster.TryGetGrainContext(grainId, out _)),
-            active => !active,
-            "the instance grain to deactivate");
+        await fixture.DeactivateAsync(grain);
 
         var after = await grain.GetDetailsAsync();
         Assert.NotEqual(before.Status.Incarnation, after.Status.Incarnation);

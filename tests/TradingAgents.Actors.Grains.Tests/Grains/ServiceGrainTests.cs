@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
@@ -84,11 +83,7 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         Assert.Equal(SelectionStatus.UnknownService, selection.Status);
         Assert.Null(selection.Endpoint);
         Assert.Contains(service, selection.Reason, StringComparison.Ordinal);
-        var grainId = ((IGrain)Grain(service)).GetGrainId();
-        await Eventually.MatchAsync(
-            () => Task.FromResult(fixture.Cluster.TryGetGrainContext(grainId, out _)),
-            active => !active,
-            "the unknown service's activation to go away");
+        await fixture.DeactivatedAsync(Grain(service), "the unknown service's activation to go away");
     }
 
     [Fact]
@@ -404,11 +399,7 @@ public sealed class ServiceGrainTests(DiscoveryClusterFixture fixture)
         await fixture.AdvanceUntilAsync(() => backend.HealthCalls >= 1, TimeSpan.FromSeconds(1), "the first probe");
 
         await fixture.PublishAsync(service, 2);
-        var grainId = ((IGrain)Instance(service, endpoint)).GetGrainId();
-        await Eventually.MatchAsync(
-            () => Task.FromResult(fixture.Cluster.TryGetGrainContext(grainId, out _)),
-            active => !active,
-            "the removed endpoint's grain to deactivate");
+        await fixture.DeactivatedAsync(Instance(service, endpoint), "the removed endpoint's grain to deactivate");
         var probesAtRemoval = backend.HealthCalls;
         await fixture.AdvanceAsync(TimeSpan.FromSeconds(30));
 

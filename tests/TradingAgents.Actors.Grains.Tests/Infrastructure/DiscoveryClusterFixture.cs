@@ -6,6 +6,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Core.Internal;
+using Orleans.Runtime;
 using Orleans.TestingHost;
 using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Discovery;
@@ -137,6 +139,23 @@ public class DiscoveryClusterFixture : IAsyncLifetime
     {
         _configuration[key] = value;
         _configuration.Reload();
+    }
+
+    /// <summary>
+    /// Deactivates <paramref name="grain"/> (as a silo that shuts down would, with its state written) and waits
+    /// until no silo holds it; the next call activates it again from storage.
+    /// </summary>
+    public async Task DeactivateAsync(IAddressable grain)
+    {
+        await grain.AsReference<IGrainManagementExtension>().DeactivateOnIdle();
+        await DeactivatedAsync(grain, "the grain to deactivate");
+    }
+
+    /// <summary>Waits until no silo holds an activation of <paramref name="grain"/> (<paramref name="what"/> names why it should go).</summary>
+    public Task DeactivatedAsync(IAddressable grain, string what)
+    {
+        var grainId = grain.GetGrainId();
+        return Eventually.MatchAsync(() => Task.FromResult(Cluster.TryGetGrainContext(grainId, out _)), active => !active, what);
     }
 
     /// <summary>Publishes a set through every silo's catalog, as every silo's sources would.</summary>
