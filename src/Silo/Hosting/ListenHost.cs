@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
 namespace TradingAgents.Actors.Silo.Hosting;
 
 /// <summary>
@@ -6,6 +8,23 @@ namespace TradingAgents.Actors.Silo.Hosting;
 /// </summary>
 internal static class ListenHost
 {
+    /// <summary>
+    /// Adds <paramref name="port"/> on <see cref="Url"/>'s host to the server's addresses of <paramref name="app"/>.
+    /// False when the address list cannot take it: Kestrel endpoints from code or <c>Kestrel:Endpoints</c> replace
+    /// that list, and the operator must add an endpoint for the port there.
+    /// </summary>
+    public static bool TryAddPort(IApplicationBuilder app, string? configuredHost, int port)
+    {
+        var addresses = app.ServerFeatures.Get<IServerAddressesFeature>()?.Addresses;
+        if (addresses is null || addresses.IsReadOnly || addresses.Count == 0)
+        {
+            return false;
+        }
+
+        addresses.Add(Url(addresses, configuredHost, port));
+        return true;
+    }
+
     /// <summary><c>http://{host}:{port}</c> for the server's <paramref name="addresses"/> and an optional <paramref name="configured"/> host.</summary>
     public static string Url(ICollection<string> addresses, string? configured, int port)
     {

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 
 namespace TradingAgents.Actors.Silo.Hosting;
@@ -11,17 +10,9 @@ internal sealed partial class ManagementPortStartupFilter(IOptions<ManagementOpt
 {
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
-        if (options.Value.Port is { } port)
+        if (options.Value.Port is { } port && !ListenHost.TryAddPort(app, options.Value.Host, port))
         {
-            var addresses = app.ServerFeatures.Get<IServerAddressesFeature>()?.Addresses;
-            if (addresses is null || addresses.IsReadOnly || addresses.Count == 0)
-            {
-                LogManagementPortNotAdded(logger, port);
-            }
-            else
-            {
-                addresses.Add(ListenHost.Url(addresses, options.Value.Host, port));
-            }
+            LogManagementPortNotAdded(logger, port);
         }
 
         next(app);

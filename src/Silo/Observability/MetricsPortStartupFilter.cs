@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using TradingAgents.Actors.Silo.Hosting;
 
@@ -16,20 +15,16 @@ internal sealed partial class MetricsPortStartupFilter(IOptions<MetricsOptions> 
     {
         if (options.Value.Port is { } port)
         {
-            var addresses = app.ServerFeatures.Get<IServerAddressesFeature>()?.Addresses;
-            if (addresses is null || addresses.IsReadOnly || addresses.Count == 0)
+            if (ListenHost.TryAddPort(app, options.Value.Host, port))
             {
-                // Kestrel endpoints from code or Kestrel:Endpoints replace the address list; the
-                // operator must add the metrics endpoint there.
-                LogMetricsPortNotAdded(logger, port);
-            }
-            else
-            {
-                addresses.Add(ListenHost.Url(addresses, options.Value.Host, port));
                 app.Use((context, nextMiddleware) =>
                     context.Connection.LocalPort == port && !context.Request.Path.Equals(MetricsOptions.Path, StringComparison.OrdinalIgnoreCase)
                         ? NotFound(context)
                         : nextMiddleware(context));
+            }
+            else
+            {
+                LogMetricsPortNotAdded(logger, port);
             }
         }
 
