@@ -81,14 +81,7 @@ internal sealed class HealthAwarePolicy(Random random) : ILoadBalancingPolicy
             return count - 1;
         }
 
-        // The second index comes from the other count - 1 slots, so the pair is distinct and uniform
-        // without a retry loop.
-        var first = _random.Next(count);
-        var second = _random.Next(count - 1);
-        if (second >= first)
-        {
-            second++;
-        }
+        var (first, second) = RandomPair.Draw(_random, count);
 
         // P(first) = w1 / (w1 + w2) = d2 / (d1 + d2) with d = 1 / w: no division needed.
         // Slow start scales each weight by the ramp factor f: P(first) = f1·d2 / (f1·d2 + f2·d1).

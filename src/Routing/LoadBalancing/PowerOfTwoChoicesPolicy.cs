@@ -24,14 +24,7 @@ internal sealed class PowerOfTwoChoicesPolicy(Random random) : ILoadBalancingPol
             return count - 1;
         }
 
-        // The second index is drawn from the other count - 1 slots, so the pair is distinct and
-        // uniform without a retry loop.
-        var first = _random.Next(count);
-        var second = _random.Next(count - 1);
-        if (second >= first)
-        {
-            second++;
-        }
+        var (first, second) = RandomPair.Draw(_random, count);
 
         // Fewer calls in flight per unit of slow-start weight wins: (in₂ + 1) / f₂ < (in₁ + 1) / f₁, cross-multiplied.
         // With no ramp (both factors 1) this is in₂ < in₁, the plain comparison.
