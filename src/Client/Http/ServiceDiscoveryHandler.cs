@@ -132,7 +132,7 @@ public sealed partial class ServiceDiscoveryHandler(
         switch (verdict.Kind)
         {
             case OutcomeKind.Cancelled:
-                instruments.RecordCallDuration(service, endpoint.InstanceId, ClientInstruments.Cancelled, latency);
+                instruments.RecordCallDuration(service, ClientInstruments.Cancelled, latency);
                 ExceptionDispatchInfo.Throw(error ?? new OperationCanceledException(cancellationToken));
                 break;
             case OutcomeKind.Failure when response is null:
@@ -157,7 +157,7 @@ public sealed partial class ServiceDiscoveryHandler(
             metrics.RevokeFailure(service);
         }
 
-        instruments.RecordCallDuration(service, endpoint.InstanceId, ClientInstruments.Success, latency);
+        instruments.RecordCallDuration(service, ClientInstruments.Success, latency);
         return response!;
     }
 
@@ -176,7 +176,7 @@ public sealed partial class ServiceDiscoveryHandler(
     {
         MarkFailed(state);
         LogAttemptFailed(logger, state.Service, instanceId, state.Attempts, error);
-        instruments.RecordCallDuration(state.Service, instanceId, outcome, latency);
+        instruments.RecordCallDuration(state.Service, outcome, latency);
     }
 
     private void MarkFailed(DiscoveryRequestState state)

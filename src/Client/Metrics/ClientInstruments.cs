@@ -17,7 +17,11 @@ public sealed class ClientInstruments
     /// <summary>Counter of selections asked of the service grains; tag <c>service</c>.</summary>
     public const string DiscoveryCallsName = "service_discovery_calls";
 
-    /// <summary>Histogram of call attempt durations in seconds; tags <c>service</c>, <c>instance</c>, <c>outcome</c>.</summary>
+    /// <summary>
+    /// Histogram of call attempt durations in seconds; tags <c>service</c> and <c>outcome</c>. No instance tag: a
+    /// histogram keeps every label set until the process ends, so one per pod would grow with every rollout.
+    /// Per-instance outcomes are the routers' <c>service_router_calls</c>, which drop an instance with its table entry.
+    /// </summary>
     public const string CallDurationName = "service_call_duration";
 
     /// <summary>Outcome tag of an attempt that got a response below 500.</summary>
@@ -71,10 +75,9 @@ public sealed class ClientInstruments
         _discoveryCalls.Add(1, new KeyValuePair<string, object?>("service", service));
 
     /// <summary>Records one call attempt's duration with its outcome (<see cref="OutcomeOf"/>).</summary>
-    public void RecordCallDuration(string service, string instance, string outcome, TimeSpan duration) =>
+    public void RecordCallDuration(string service, string outcome, TimeSpan duration) =>
         _callDuration.Record(
             duration.TotalSeconds,
             new KeyValuePair<string, object?>("service", service),
-            new KeyValuePair<string, object?>("instance", instance),
             new KeyValuePair<string, object?>("outcome", outcome));
 }

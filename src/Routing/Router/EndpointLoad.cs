@@ -16,6 +16,10 @@ internal sealed class EndpointLoad
     private long _leasesUseBefore;
     private int _leaseRequestPending;
     private long _picks;
+    private long _successes;
+    private long _failures;
+    private long _backpressure;
+    private long _cancelled;
 
     /// <summary>Calls from this process that have not ended.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
@@ -53,6 +57,12 @@ internal sealed class EndpointLoad
 
     public void Ended() => Interlocked.Decrement(ref _inFlight);
 
+    /// <summary>Counts one finished call by its outcome (exported per instance while the instance is in this process's table).</summary>
+    public void Finished(OutcomeKind kind) => Interlocked.Increment(ref FinishedCounter(kind));
+
+    /// <summary>Calls from this process to the instance that finished with <paramref name="kind"/> since it appeared.</summary>
+    public long FinishedWith(OutcomeKind kind) => Volatile.Read(ref FinishedCounter(kind));
+
     /// <summary>Counts a local failure; returns the run length.</summary>
     public int Failed() => Interlocked.Increment(ref _localFailures);
 
@@ -61,6 +71,21 @@ internal sealed class EndpointLoad
         if (Volatile.Read(ref _localFailures) != 0)
         {
             Volatile.Write(ref _localFailures, 0);
+        }
+    }
+
+    private ref long FinishedCounter(OutcomeKind kind)
+    {
+        switch (kind)
+        {
+            case OutcomeKind.Success:
+                return ref _successes;
+            case OutcomeKind.Backpressure:
+                return ref _backpressure;
+            case OutcomeKind.Cancelled:
+                return ref _cancelled;
+            default:
+                return ref _failures;
         }
     }
 

@@ -5,8 +5,14 @@ namespace TradingAgents.Actors.Routing;
 /// <summary>
 /// The routers' instruments, on the product's one meter: how old each router's snapshot is, how often
 /// the control plane could not be reached, how often a version check found a snapshot that the
-/// pushes had missed, and how often an instance answered with backpressure.
+/// pushes had missed, and how each instance's calls from this process ended.
 /// </summary>
+/// <remarks>
+/// Per-instance series are observable: they read the routers' current tables, so an instance that leaves a
+/// service (a pod replaced in a rollout) leaves the export with it. A <see cref="Counter{T}"/> or
+/// <see cref="Histogram{T}"/> with an instance tag would keep every pod the process ever called until it
+/// restarts, growing the exporter and Prometheus with every deployment.
+/// </remarks>
 public sealed class RouterInstruments
 {
     /// <summary>The one meter of TradingAgents.Actors.</summary>
@@ -14,7 +20,6 @@ public sealed class RouterInstruments
 
     private readonly Counter<long> _controlPlaneErrors;
     private readonly Counter<long> _snapshotsMissed;
-    private readonly Counter<long> _backpressure;
     private readonly Counter<long> _retryDecisions;
 
     /// <summary>Creates the instruments; the age gauge reads <paramref name="routers"/>.</summary>
@@ -27,8 +32,10 @@ public sealed class RouterInstruments
             "Version checks and subscriptions of a router that failed (service grain or its silo unreachable).");
         _snapshotsMissed = meter.CreateCounter<long>("service_router_snapshots_missed", "{snapshot}",
             "Snapshots a router found by its periodic version check rather than by a push.");
-        _backpressure = meter.CreateCounter<long>("service_router_backpressure", "{call}",
+        meter.CreateObservableCounter("service_router_backpressure", () => ObserveFinished(routers(), OutcomeKind.Backpressure, withOutcome: false), "{call}",
             "Attempts an instance answered with backpressure (429, or 503 with Retry-After): neither a success nor a failure.");
+        meter.CreateObservableCounter("service_router_calls", () => ObserveCalls(routers()), "{call}",
+            "Calls this process made to each instance, by outcome (success, failure, backpressure, cancelled), while the instance is in its routing table.");
         meter.CreateObservableGauge("service_router_snapshot_age_seconds", () => ObserveAges(routers()), "s",
             "Seconds since the control plane last confirmed this process's routing snapshot of a service.");
         _retryDecisions = meter.CreateCounter<long>("service_retry_budget_retries", "{retry}",
@@ -43,16 +50,51 @@ public sealed class RouterInstruments
 
     internal void ControlPlaneError(string service) => _controlPlaneErrors.Add(1, new KeyValuePair<string, object?>("service", service));
 
-    internal void Backpressure(string service, string instanceId) => _backpressure.Add(
-        1,
-        new KeyValuePair<string, object?>("service", service),
-        new KeyValuePair<string, object?>("instance", instanceId));
-
     internal void SnapshotMissed(string service, bool hadSnapshot)
     {
         if (hadSnapshot)
         {
             _snapshotsMissed.Add(1, new KeyValuePair<string, object?>("service", service));
+        }
+    }
+
+    private static readonly (OutcomeKind Kind, string Tag)[] Outcomes =
+        [(OutcomeKind.Success, "success"), (OutcomeKind.Failure, "failure"), (OutcomeKind.Backpressure, "backpressure"), (OutcomeKind.Cancelled, "cancelled")];
+
+    private static IEnumerable<Measurement<long>> ObserveCalls(IEnumerable<ServiceRouter> routers)
+    {
+        foreach (var (kind, _) in Outcomes)
+        {
+            foreach (var measurement in ObserveFinished(routers, kind, withOutcome: true))
+            {
+                yield return measurement;
+            }
+        }
+    }
+
+    /// <summary>Non-zero counts of calls finished with <paramref name="kind"/>, per service and instance in the routers' current tables.</summary>
+    private static IEnumerable<Measurement<long>> ObserveFinished(IEnumerable<ServiceRouter> routers, OutcomeKind kind, bool withOutcome)
+    {
+        var tag = Array.Find(Outcomes, o => o.Kind == kind).Tag;
+        foreach (var router in routers)
+        {
+            foreach (var endpoint in router.Table.All)
+            {
+                var count = endpoint.Load.FinishedWith(kind);
+                if (count == 0)
+                {
+                    continue;
+                }
+
+                yield return withOutcome
+                    ? new Measurement<long>(count,
+                        new KeyValuePair<string, object?>("service", router.Service),
+                        new KeyValuePair<string, object?>("instance", endpoint.InstanceId),
+                        new KeyValuePair<string, object?>("outcome", tag))
+                    : new Measurement<long>(count,
+                        new KeyValuePair<string, object?>("service", router.Service),
+                        new KeyValuePair<string, object?>("instance", endpoint.InstanceId));
+            }
         }
     }
 

@@ -184,6 +184,7 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
         var endpoint = call.Endpoint;
         var load = endpoint.Load;
         load.Ended();
+        load.Finished(kind);
         var stream = load.Stream ??= new OutcomeStream(
             _grainFactory.GetGrain<IInstanceGrain>(InstanceKey.Format(Service, endpoint.InstanceId)), ReporterId, _options.MaxPendingOutcomes);
 
@@ -214,7 +215,6 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
                 var wait = retryAfter is { } r && r > TimeSpan.Zero ? r : TimeSpan.FromSeconds(1);
                 var cap = _maxRetryAfter();
                 wait = wait < cap ? wait : cap;
-                _instruments.Backpressure(Service, endpoint.InstanceId);
                 load.BackoffUntil = _timeProvider.GetTimestamp() + (long)(wait.TotalSeconds * _timeProvider.TimestampFrequency);
                 Interlocked.Increment(ref _localExclusions);
                 break;

@@ -30,7 +30,7 @@ internal sealed partial class MetricsGatewayObserver(
 
         // Every attempt followed one selection by the service grain.
         instruments.Calls.RecordDiscoveryCall(attempt.Service);
-        instruments.Calls.RecordCallDuration(attempt.Service, attempt.InstanceId, ClientInstruments.OutcomeOf(attempt.Kind, attempt.TimedOut), attempt.Latency);
+        instruments.Calls.RecordCallDuration(attempt.Service, ClientInstruments.OutcomeOf(attempt.Kind, attempt.TimedOut), attempt.Latency);
     }
 
     public void OnCompleted(in GatewayCompletion completion)

@@ -23,7 +23,7 @@ public sealed class ClientInstrumentsTests(ClientClusterFixture fixture)
         Assert.Equal(expected, ClientInstruments.OutcomeOf(kind, timedOut));
 
     [Fact]
-    public async Task Calls_AroundAKilledInstance_RecordDiscoveryCallsAndDurationsByOutcome()
+    public async Task Calls_AroundAKilledInstance_RecordDiscoveryCallsDurationsByOutcomeAndEachInstancesCalls()
     {
         const string service = "instruments";
         await using var backends = await Backends.StartAsync(DemoServiceKind.DataService, 2, service);
@@ -31,7 +31,8 @@ public sealed class ClientInstrumentsTests(ClientClusterFixture fixture)
         await using var client = new ClientHost(fixture);
         var meterFactory = client.Services.GetRequiredService<IMeterFactory>();
         var discoveryCalls = new ConcurrentQueue<(long Value, string? Service)>();
-        var durations = new ConcurrentQueue<(string? Service, string? Instance, string? Outcome)>();
+        var durations = new ConcurrentQueue<(string? Service, string? Outcome)>();
+        var perInstance = new ConcurrentDictionary<(string? Instance, string? Outcome), long>();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
@@ -47,12 +48,17 @@ public sealed class ClientInstrumentsTests(ClientClusterFixture fixture)
             {
                 discoveryCalls.Enqueue((value, Tag(tags, "service")));
             }
+            else if (instrument.Name == "service_router_calls" && Tag(tags, "service") == service)
+            {
+                // Observable: each reading is the cumulative count of one series.
+                perInstance[(Tag(tags, "instance"), Tag(tags, "outcome"))] = value;
+            }
         });
         listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) =>
         {
             if (instrument.Name == ClientInstruments.CallDurationName)
             {
-                durations.Enqueue((Tag(tags, "service"), Tag(tags, "instance"), Tag(tags, "outcome")));
+                durations.Enqueue((Tag(tags, "service"), Tag(tags, "outcome")));
             }
         });
         listener.Start();
@@ -70,10 +76,33 @@ public sealed class ClientInstrumentsTests(ClientClusterFixture fixture)
         Assert.Equal(client.Metrics.Snapshot().For(service).DiscoveryCalls, discoveryCalls.Count);
         Assert.All(discoveryCalls, call => Assert.Equal((1L, service), call));
         Assert.Equal(
-            Enumerable.Repeat((service, dead, ClientInstruments.Failure), (int)retries)
-                .Concat(Enumerable.Repeat((service, live, ClientInstruments.Success), 4))
+            Enumerable.Repeat((service, ClientInstruments.Failure), (int)retries)
+                .Concat(Enumerable.Repeat((service, ClientInstruments.Success), 4))
                 .Order(),
-            durations.Select(d => (d.Service!, d.Instance!, d.Outcome!)).Order());
+            durations.Select(d => (d.Service!, d.Outcome!)).Order());
+
+        // Per instance, from the router (series that leave with the instance, unlike a histogram's).
+        listener.RecordObservableInstruments();
+        Assert.Equal(
+            new Dictionary<(string?, string?), long> { [(dead, "failure")] = retries, [(live, "success")] = 4 },
+            perInstance.ToDictionary());
+
+        // The dead pod leaves the service (as a replaced pod does in a rollout): its series leave the export.
+        await fixture.PublishAsync(service, backends[1]);
+        var router = client.Services.GetRequiredService<ServiceRouters>().Get(service);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (router.Snapshot.Instances.Any(i => i.InstanceId == dead) && DateTime.UtcNow < deadline)
+        {
+            // The service grain's coalesced push runs on the silos' fake clock.
+            fixture.SiloTime.Advance(TimeSpan.FromMilliseconds(20));
+            await Task.Delay(10);
+        }
+
+        Assert.DoesNotContain(router.Snapshot.Instances, i => i.InstanceId == dead);
+
+        perInstance.Clear();
+        listener.RecordObservableInstruments();
+        Assert.Equal(new Dictionary<(string?, string?), long> { [(live, "success")] = 4 }, perInstance.ToDictionary());
     }
 
     private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)

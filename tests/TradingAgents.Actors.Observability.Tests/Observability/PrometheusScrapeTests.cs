@@ -58,7 +58,10 @@ public sealed class PrometheusScrapeTests(GatewayFixture gateway)
             gateway.Backends["memory-service"].Select(GatewayFixture.InstanceIdOf).Order(StringComparer.Ordinal),
             circuits.Select(c => c.Labels["instance"]).Order(StringComparer.Ordinal));
 
-        await AssertLabelsAsync(prometheus, "service_call_duration_seconds_bucket", ["instance", "le", "outcome", "service"]);
+        // No instance label on the histogram (it would keep every pod ever called); per instance, the routers' counter.
+        await AssertLabelsAsync(prometheus, "service_call_duration_seconds_bucket", ["le", "outcome", "service"]);
+        await AssertSeriesAsync(prometheus, "sum by (service) (service_router_calls_total{service=\"data-service\", outcome=\"success\"})", ["service"], 10);
+        await AssertLabelsAsync(prometheus, "service_router_calls_total", ["instance", "outcome", "service"]);
         await AssertLabelsAsync(prometheus, "service_instances_healthy", ["service"]);
         await AssertLabelsAsync(prometheus, "service_instances_selectable", ["service"]);
         await AssertLabelsAsync(prometheus, "circuit_breaker_state", ["instance", "service"]);

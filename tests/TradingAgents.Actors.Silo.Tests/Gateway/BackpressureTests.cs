@@ -110,44 +110,46 @@ public sealed class BackpressureTests
     private static JsonElement Instance(JsonDocument snapshot, string instanceId) =>
         snapshot.RootElement.GetProperty("instances").EnumerateArray().Single(i => i.GetProperty("instanceId").GetString() == instanceId);
 
-    /// <summary>Listens to the gateway's call metric and the routers' backpressure counter for one instance.</summary>
+    /// <summary>Reads the router's per-instance call counter (by outcome) and backpressure counter for one instance.</summary>
     private sealed class CallMetrics : IDisposable
     {
         private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<string, long> _outcomes = new(StringComparer.Ordinal);
-        private long _backpressure;
+        private readonly ConcurrentDictionary<(string Instrument, string? Outcome), long> _readings = new();
 
         public CallMetrics(string instanceId)
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == "TradingAgents.Actors" && instrument.Name is "service_call_duration" or "service_router_backpressure")
+                if (instrument.Meter.Name == "TradingAgents.Actors" && instrument.Name is "service_router_calls" or "service_router_backpressure")
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
             };
-            _listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) =>
-            {
-                if (Tag(tags, "instance") == instanceId && Tag(tags, "outcome") is { } outcome)
-                {
-                    _outcomes.AddOrUpdate(outcome, 1, static (_, n) => n + 1);
-                }
-            });
             _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
             {
                 if (Tag(tags, "instance") == instanceId)
                 {
-                    Interlocked.Add(ref _backpressure, value);
+                    _readings[(instrument.Name, Tag(tags, "outcome"))] = value;
                 }
             });
             _listener.Start();
         }
 
-        public long Backpressure => Interlocked.Read(ref _backpressure);
+        /// <summary>Attempts the instance answered with backpressure, as the router counts them now.</summary>
+        public long Backpressure => Read("service_router_backpressure", outcome: null);
 
-        public long Count(string outcome) => _outcomes.GetValueOrDefault(outcome);
+        /// <summary>Attempts to the instance that ended with <paramref name="outcome"/>, as the router counts them now.</summary>
+        public long Count(string outcome) => Read("service_router_calls", outcome);
 
         public void Dispose() => _listener.Dispose();
+
+        // Observable counters report cumulative values when asked.
+        private long Read(string instrument, string? outcome)
+        {
+            _readings.Clear();
+            _listener.RecordObservableInstruments();
+            return _readings.GetValueOrDefault((instrument, outcome));
+        }
 
         private static string? Tag(ReadOnlySpan<KeyValuePair<string, object?>> tags, string name)
         {
