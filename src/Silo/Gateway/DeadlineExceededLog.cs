@@ -14,6 +14,9 @@ internal sealed partial class DeadlineExceededLog(ILogger logger, TimeProvider t
 
     private readonly LogThrottle _throttle = new(timeProvider, Interval, (service, count) => LogHeldBack(logger, service, count, (int)Interval.TotalSeconds));
 
+    /// <summary>Logs the 504s held back now (shutdown).</summary>
+    public void FlushHeldBack() => _throttle.FlushHeldBack();
+
     /// <summary>Records one 504 and logs it when its service's interval allows.</summary>
     public void TimedOut(string service, IReadOnlyList<string> tried, int attempts, TimeSpan deadline, TimeSpan elapsed)
     {

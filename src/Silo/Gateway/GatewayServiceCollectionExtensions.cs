@@ -76,11 +76,13 @@ public static class GatewayServiceCollectionExtensions
     public static IServiceCollection AddGatewayDrain(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        // Hosted services stop in reverse order: the drain ends, then the routers send their last
-        // outcomes, then (registered earlier) the silo leaves.
+        // Hosted services stop in reverse order: the drain ends (in StoppingAsync, before any stop), the
+        // routers send their last outcomes and held-back log counts are written, then (registered earlier)
+        // the silo leaves.
         services.TryAddSingleton<RouterWarmup>();
         services.AddHostedService(static provider => provider.GetRequiredService<RouterWarmup>());
         services.AddHostedService<DrainHostedService>();
+        services.AddHostedService<GatewayStopService>();
         return services;
     }
 

@@ -13,4 +13,9 @@ public interface IGatewayObserver
 
     /// <summary>A request to <c>/{service}/...</c> got its final answer, forwarded or not.</summary>
     void OnCompleted(in GatewayCompletion completion);
+
+    /// <summary>The gateway is stopping and no request is left: write out anything held back (counts of rate-limited log lines).</summary>
+    void OnStopping()
+    {
+    }
 }

@@ -55,6 +55,18 @@ public sealed class LogThrottle(TimeProvider timeProvider, TimeSpan interval, Ac
         }
     }
 
+    /// <summary>
+    /// Reports every key's held-back occurrences now, without waiting for their intervals to end (the
+    /// process is stopping: a timer due later would never fire).
+    /// </summary>
+    public void FlushHeldBack()
+    {
+        foreach (var key in _windows.Keys)
+        {
+            FlushHeldBack(key);
+        }
+    }
+
     private void FlushHeldBack(string key)
     {
         if (!_windows.TryGetValue(key, out var window))

@@ -11,6 +11,9 @@ internal sealed partial class NoneSelectableLog(ILogger logger, TimeProvider tim
 
     private readonly LogThrottle _throttle = new(timeProvider, Interval, (service, count) => LogHeldBack(logger, service, count, (int)Interval.TotalSeconds));
 
+    /// <summary>Logs the rejections held back now (shutdown).</summary>
+    public void FlushHeldBack() => _throttle.FlushHeldBack();
+
     /// <summary>Records one rejected request and logs it when its service's interval allows.</summary>
     public void Rejected(string service, string reason)
     {

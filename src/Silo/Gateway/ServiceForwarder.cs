@@ -36,6 +36,14 @@ public sealed partial class ServiceForwarder(
     private readonly NoneSelectableLog _noneSelectable = new(logger, timeProvider);
     private readonly DeadlineExceededLog _deadlineExceeded = new(logger, timeProvider);
 
+    /// <summary>Logs the rate-limited warnings' held-back counts now: the gateway is stopping and their timers would not fire.</summary>
+    internal void FlushHeldBackLogs()
+    {
+        _noneSelectable.FlushHeldBack();
+        _deadlineExceeded.FlushHeldBack();
+        observer.OnStopping();
+    }
+
     /// <summary>Answers one request whose first path segment is <paramref name="service"/>.</summary>
     public async Task ForwardAsync(HttpContext context, string service)
     {

@@ -33,6 +33,8 @@ internal sealed partial class MetricsGatewayObserver(
         instruments.Calls.RecordCallDuration(attempt.Service, ClientInstruments.OutcomeOf(attempt.Kind, attempt.TimedOut), attempt.Latency);
     }
 
+    public void OnStopping() => _failureLog.FlushHeldBack();
+
     public void OnCompleted(in GatewayCompletion completion)
     {
         if (completion.Result == GatewayResult.NoSelectableInstance)

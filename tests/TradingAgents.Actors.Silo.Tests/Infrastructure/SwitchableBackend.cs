@@ -25,6 +25,7 @@ internal sealed class SwitchableBackend : IAsyncDisposable
     private TaskCompletionSource _healthRelease = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _hangHealth;
     private volatile string? _tooManyRequestsRetryAfter;
+    private volatile bool _hangApi;
     private long _apiRequests;
     private long _healthProbes;
     private long _healthHanging;
@@ -62,6 +63,13 @@ internal sealed class SwitchableBackend : IAsyncDisposable
                 Interlocked.Exchange(ref _healthRelease, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
         }
+    }
+
+    /// <summary>While on, API requests are accepted and never answered (until the caller gives up or the backend stops).</summary>
+    public bool HangApi
+    {
+        get => _hangApi;
+        set => _hangApi = value;
     }
 
     /// <summary>While set, API requests are answered 429 with this <c>Retry-After</c> value.</summary>
@@ -117,6 +125,19 @@ internal sealed class SwitchableBackend : IAsyncDisposable
         }
 
         Interlocked.Increment(ref _apiRequests);
+        if (_hangApi)
+        {
+            using var both = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+            try
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, both.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         context.Response.Headers[InstanceHeader] = Name;
         if (_tooManyRequestsRetryAfter is { } retryAfter)
         {
