@@ -198,14 +198,26 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
                 load.Succeeded();
                 break;
             case OutcomeKind.Failure:
-                if (load.Failed() >= _failureThreshold() && !load.Ejected)
+                var run = load.Failed();
+                var threshold = _failureThreshold();
+                if (run >= threshold && !load.Ejected)
                 {
                     // Until the fleet view has seen these failures, this process keeps traffic away itself.
                     load.Ejected = true;
                     load.EjectionDeliveredAt = 0;
                     load.EjectedGeneration = call.Generation;
                     Interlocked.Increment(ref _localExclusions);
-                    LogEjectedLocally(_logger, Service, endpoint.InstanceId, load.LocalFailures);
+                    var panic = Volatile.Read(ref _table).Snapshot.Panic == PanicState.RouteAll;
+                    if (run == threshold && !panic)
+                    {
+                        LogEjectedLocally(_logger, Service, endpoint.InstanceId, run);
+                    }
+                    else
+                    {
+                        // Once per run at Warning: a run that goes on re-ejects after every fleet view the
+                        // router waits for, and under panic routing the ejection is ignored anyway.
+                        LogEjectedLocallyAgain(_logger, Service, endpoint.InstanceId, run, panic ? "ignored: the service is in panic, routing to every instance" : "the run of failures goes on");
+                    }
                 }
 
                 break;
@@ -425,7 +437,14 @@ public sealed partial class ServiceRouter : IAsyncDisposable, IDisposable
             _instruments.ControlPlaneError(Service);
             if (first)
             {
-                LogControlPlaneUnreachable(_logger, Service, HasSnapshot ? SnapshotAge?.TotalSeconds ?? 0 : -1, ex.GetBaseException().Message);
+                if (HasSnapshot)
+                {
+                    LogControlPlaneUnreachable(_logger, Service, SnapshotAge?.TotalSeconds ?? 0, ex.GetBaseException().Message);
+                }
+                else
+                {
+                    LogControlPlaneUnreachableNoSnapshot(_logger, Service, ex.GetBaseException().Message);
+                }
             }
         }
     }
