@@ -301,7 +301,7 @@ internal sealed partial class ServiceGrain(
             }
             else
             {
-                LogAvailabilityChanged(logger, Service, status.InstanceId, after.Availability, after.Reason ?? "-", status.LastChangeReason ?? "-");
+                LogAvailabilityChanged(logger, Service, status.InstanceId, after.Availability, after.Reason ?? "in service", status.LastChangeReason ?? "none given");
             }
         }
 

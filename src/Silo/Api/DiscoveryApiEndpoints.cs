@@ -40,7 +40,8 @@ public static class DiscoveryApiEndpoints
             .OrderBy(r => r.Service, StringComparer.Ordinal)
             .Select(r => new RouterSummary(
                 r.Service, r.Snapshot.Epoch, r.Snapshot.Version, r.SnapshotAge?.TotalSeconds, r.ControlPlaneError, r.InFlight, r.Picks,
-                recent.Of(r), RecentPicks.Window.TotalSeconds, RouterRetryBudgetSummary.Of(r.RetryBudget), RouterLocalitySummary.Of(r)))
+                recent.Of(r), RecentPicks.Window.TotalSeconds, RouterRetryBudgetSummary.Of(r.RetryBudget), RouterLocalitySummary.Of(r),
+                r.HasSnapshot ? r.Snapshot.Algorithm : null))
             .ToList()));
 
         group.MapGet("/services/{name}", async (string name, EndpointCatalog catalog, IGrainFactory grains) =>

@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using TradingAgents.Actors.Discovery;
 using TradingAgents.Actors.Grains;
 
@@ -49,20 +52,31 @@ public static class OperatorActionEndpoints
                 return Invalid($"Unknown action '{action}'. Actions: eject, drain, pin, restore.", name, instanceId);
             }
 
-            OperatorActionBody? body;
-            try
+            OperatorActionBody? body = null;
+            if (context.Request.ContentLength is not 0)
             {
-                body = context.Request.ContentLength is 0 ? null : await context.Request.ReadFromJsonAsync<OperatorActionBody>(context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (System.Text.Json.JsonException exception)
-            {
-                // The serializer's message names our types; say only where in the body it failed.
-                var where = exception.Path is { Length: > 1 } path ? $"'{path.TrimStart('$', '.')}' must be a string" : "it is not valid JSON";
-                return Invalid($"The body must be JSON like {{\"reason\": \"bad deploy\", \"by\": \"alice\"}}: {where}.", name, instanceId);
-            }
-            catch (InvalidOperationException)
-            {
-                return Invalid($"The body must be JSON like {{\"reason\": \"bad deploy\", \"by\": \"alice\"}}, sent with Content-Type: application/json (got '{context.Request.ContentType}').", name, instanceId);
+                if (!context.Request.HasJsonContentType())
+                {
+                    return Invalid($"The body must be JSON like {{\"reason\": \"bad deploy\", \"by\": \"alice\"}}, sent with Content-Type: application/json (got '{context.Request.ContentType}').", name, instanceId);
+                }
+
+                try
+                {
+                    using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+                    if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    {
+                        return Invalid($"The body must be a JSON object like {{\"reason\": \"bad deploy\", \"by\": \"alice\"}}, not {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.", name, instanceId);
+                    }
+
+                    var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+                    body = document.RootElement.Deserialize<OperatorActionBody>(json);
+                }
+                catch (JsonException exception)
+                {
+                    // The serializer's message names our types; say only where in the body it failed.
+                    var where = exception.Path is { Length: > 1 } path ? $"'{path.TrimStart('$', '.')}' must be a string" : "it is not valid JSON";
+                    return Invalid($"The body must be JSON like {{\"reason\": \"bad deploy\", \"by\": \"alice\"}}: {where}.", name, instanceId);
+                }
             }
 
             var reason = body?.Reason?.Trim();

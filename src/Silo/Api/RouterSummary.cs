@@ -12,6 +12,7 @@ namespace TradingAgents.Actors.Silo.Api;
 /// <param name="RecentWindowSeconds">The window of <paramref name="RecentPicks"/>: 30 s (the counters are read every 5 s, so up to 35 s).</param>
 /// <param name="RetryBudget">This gateway's side of the service's fleet-wide retry budget.</param>
 /// <param name="Locality">This gateway's zone and node affinity for the service, with its traffic per zone.</param>
+/// <param name="Algorithm">The load-balancing policy the router picks with (the snapshot's); null before the first snapshot.</param>
 public sealed record RouterSummary(
     string Service,
     Guid Epoch,
@@ -23,4 +24,5 @@ public sealed record RouterSummary(
     IReadOnlyDictionary<string, long>? RecentPicks = null,
     double? RecentWindowSeconds = null,
     RouterRetryBudgetSummary? RetryBudget = null,
-    RouterLocalitySummary? Locality = null);
+    RouterLocalitySummary? Locality = null,
+    string? Algorithm = null);

@@ -113,6 +113,8 @@ public sealed class OperatorActionApiTests : IAsyncLifetime
         { "eject", "reason=x", "text/plain", HttpStatusCode.BadRequest, "The body must be JSON" },
         { "eject", """{"reason":""" , "application/json", HttpStatusCode.BadRequest, "The body must be JSON" },
         { "eject", """{"reason":5}""", "application/json", HttpStatusCode.BadRequest, "'reason' must be a string." },
+        { "eject", "[1]", "application/json", HttpStatusCode.BadRequest, "The body must be a JSON object like {\"reason\": \"bad deploy\", \"by\": \"alice\"}, not array." },
+        { "eject", "\"disk full\"", "application/json", HttpStatusCode.BadRequest, "must be a JSON object" },
         { "eject", $$"""{"reason":"{{new string('x', 501)}}"}""", "application/json", HttpStatusCode.BadRequest, "'reason' is 501 characters; at most 500." },
     };
 

@@ -85,6 +85,7 @@ public sealed class DataPlaneTests
         var entry = routers.RootElement.EnumerateArray().Single(r => r.GetProperty("service").GetString() == "data-service");
         Assert.True(entry.GetProperty("snapshotAgeSeconds").GetDouble() > 0);
         Assert.Contains("unreachable (test)", entry.GetProperty("controlPlaneError").GetString(), StringComparison.Ordinal);
+        Assert.Equal(router.Snapshot.Algorithm, entry.GetProperty("algorithm").GetString());
 
         // Back: the next version check confirms the snapshot and clears the error.
         calls.FailDiscoveryGrains = false;
