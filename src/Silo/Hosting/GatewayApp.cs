@@ -80,8 +80,8 @@ public static partial class GatewayApp
         builder.Services.ConfigureHttpJsonOptions(options => GatewayJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddServiceDiscoveryOptions(builder.Configuration);
-        builder.Services.AddOptions<DashboardAccessOptions>().Bind(builder.Configuration.GetSection(DashboardAccessOptions.SectionName));
-        builder.Services.AddOptions<ManagementOptions>().Bind(builder.Configuration.GetSection(ManagementOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddOptions<DashboardAccessOptions>().BindChecked(builder.Configuration.GetSection(DashboardAccessOptions.SectionName));
+        builder.Services.AddOptions<ManagementOptions>().BindChecked(builder.Configuration.GetSection(ManagementOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ManagementOptions>, ManagementOptionsValidator>();
         builder.Services.AddSingleton<IStartupFilter, ManagementPortStartupFilter>();
         builder.Services.AddGateway(builder.Configuration);

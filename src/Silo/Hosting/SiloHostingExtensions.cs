@@ -26,8 +26,10 @@ public static class SiloHostingExtensions
         // Bound here as well as through options: the clustering provider must be chosen while the
         // silo is being built, before options validation runs; a bad section still fails start-up
         // through ValidateOnStart with every bad key listed.
-        var cluster = configuration.GetSection(ClusterHostingOptions.SectionName).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
-        silo.Services.AddOptions<ClusterHostingOptions>().Bind(configuration.GetSection(ClusterHostingOptions.SectionName)).ValidateOnStart();
+        // Values that do not convert keep their defaults here and are reported by validation.
+        var cluster = new ClusterHostingOptions();
+        CheckedBinding.Bind(configuration.GetSection(ClusterHostingOptions.SectionName), cluster);
+        silo.Services.AddOptions<ClusterHostingOptions>().BindChecked(configuration.GetSection(ClusterHostingOptions.SectionName)).ValidateOnStart();
         silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterHostingOptions>, ClusterHostingOptionsValidator>());
 
         if (cluster.UsesRedis)
@@ -78,7 +80,7 @@ public static class SiloHostingExtensions
         silo.AddDashboard();
 
         silo.Services.TryAddSingleton<SiloReadiness>();
-        silo.Services.AddOptions<EndpointReadinessOptions>().Bind(configuration.GetSection(EndpointReadinessOptions.SectionName)).ValidateOnStart();
+        silo.Services.AddOptions<EndpointReadinessOptions>().BindChecked(configuration.GetSection(EndpointReadinessOptions.SectionName)).ValidateOnStart();
         silo.Services.TryAddSingleton<EndpointReadiness>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloReadiness>());
         return silo;
