@@ -32,15 +32,15 @@ public static class SiloHostingExtensions
         silo.Services.AddOptions<ClusterHostingOptions>().BindChecked(configuration.GetSection(ClusterHostingOptions.SectionName)).ValidateOnStart();
         silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterHostingOptions>, ClusterHostingOptionsValidator>());
 
-        if (cluster.UsesRedis)
+        if (cluster.UsesRedis && !string.IsNullOrWhiteSpace(cluster.RedisConnectionString))
         {
-            silo.UseRedisClustering(cluster.RedisConnectionString ?? string.Empty);
+            silo.UseRedisClustering(cluster.RedisConnectionString);
 
             // Breaker state in the same Redis, so an open circuit outlives the silo that held it.
             // Registered before AddServiceDiscovery, which otherwise falls back to in-memory storage.
             silo.AddRedisGrainStorage(
                 ServiceDiscoveryHostingExtensions.BreakerStorageName,
-                options => options.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(cluster.RedisConnectionString ?? string.Empty));
+                options => options.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(cluster.RedisConnectionString));
             silo.Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = cluster.ClusterId;
@@ -61,6 +61,8 @@ public static class SiloHostingExtensions
         }
         else
         {
+            // Also when Redis is named without a connection string: the validator fails start-up
+            // with that key named before the silo starts (the Redis client would only say "is empty").
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, primarySiloEndpoint: null, cluster.ServiceId, cluster.ClusterId);
         }
 

@@ -77,6 +77,21 @@ public sealed class StartupFailureTests : IDisposable
     }
 
     [Fact]
+    public async Task Start_RedisWithoutConnectionString_NamesTheKeyAndExitsWith1()
+    {
+        var (exitCode, _, error) = await GatewayProcess.RunAsync(_directory, "--urls", Url(), "--Cluster:Provider", "Redis", "--Gateway:RetryAfterSeconds", "0");
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(
+            string.Join(
+                Environment.NewLine,
+                "Start-up failed: The configuration has 2 error(s):",
+                "  Gateway:RetryAfterSeconds is 0; expected 1..3600",
+                "  Cluster:RedisConnectionString is required when Cluster:Provider is Redis"),
+            error.TrimEnd());
+    }
+
+    [Fact]
     public async Task Start_PortInUse_SaysWhichAddressAndExitsWith1()
     {
         using var occupied = new TcpListener(IPAddress.Loopback, 0);
