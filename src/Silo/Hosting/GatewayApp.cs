@@ -187,9 +187,12 @@ public static partial class GatewayApp
     internal static async Task<int?> TryStartAsync(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var silencer = app.Services.GetRequiredService<LogSilencer>();
         try
         {
+            silencer.BeginStart();
             await app.StartAsync().ConfigureAwait(false);
+            silencer.EndStart();
             return null;
         }
         catch (Exception ex)
@@ -198,7 +201,7 @@ public static partial class GatewayApp
 
             // What started (the silo) now stops non-gracefully and says so at length; the message
             // above is all the operator needs.
-            app.Services.GetRequiredService<LogSilencer>().Silence();
+            silencer.Silence();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {
