@@ -88,6 +88,13 @@ internal sealed partial class ServiceDiscoveryOptionsSetup(
 
         if (_lastValid is null || _lastValidOptions is null)
         {
+            // A file named explicitly (--config, SERVICE_DISCOVERY_CONFIG) that is empty or lacks the
+            // section would start a gateway with no services; a reload of such a file is rejected too.
+            if (errors.Count == 0 && !exists && YamlProviders().FirstOrDefault(static p => !p.Source.Optional) is { } named)
+            {
+                errors = [$"{ServiceDiscoveryOptions.SectionName}: the section is missing from {named.FilePath} (file empty or without a {ServiceDiscoveryOptions.SectionName}: section)"];
+            }
+
             _inForce = snapshot;
             _startupErrors = errors;
             if (errors.Count == 0)

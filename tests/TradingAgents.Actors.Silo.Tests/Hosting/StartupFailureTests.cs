@@ -91,6 +91,25 @@ public sealed class StartupFailureTests : IDisposable
             error.TrimEnd());
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("# the services go here\nlogging:\n  level: info\n")]
+    public async Task Start_NamedConfigFileWithoutSection_SaysSoAndExitsWith1(string content)
+    {
+        var file = Path.Combine(_directory, "config.yaml");
+        await File.WriteAllTextAsync(file, content);
+
+        var (exitCode, _, error) = await GatewayProcess.RunAsync(_directory, "--config", file, "--urls", Url());
+
+        Assert.Equal(1, exitCode);
+        Assert.Equal(
+            string.Join(
+                Environment.NewLine,
+                "Start-up failed: The configuration has 1 error(s):",
+                $"  service_discovery: the section is missing from {file} (file empty or without a service_discovery: section)"),
+            error.TrimEnd());
+    }
+
     [Fact]
     public async Task Start_PortInUse_SaysWhichAddressAndExitsWith1()
     {
