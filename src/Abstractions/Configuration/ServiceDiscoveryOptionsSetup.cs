@@ -14,7 +14,8 @@ namespace TradingAgents.Actors.Configuration;
 /// live ConfigMap must not take every endpoint away from a running fleet. A good reload logs one line
 /// saying what changed and clears a recorded failure.
 /// Each reading of the configuration is judged once (options are built more than once per reading:
-/// the monitor, <see cref="IOptions{TOptions}"/>, snapshots), so one edit logs one line.
+/// the monitor, <see cref="IOptions{TOptions}"/>, snapshots), so one edit logs one line; a reading
+/// rejected with the same errors as the rejection before it is not logged or counted again.
 /// Where the file sets no <c>namespace</c>, the pod's own namespace (<c>POD_NAMESPACE</c>, from the
 /// downward API) is watched, so that a deployment into another namespace needs no config edit.
 /// </summary>
@@ -88,6 +89,13 @@ internal sealed partial class ServiceDiscoveryOptionsSetup(
 
         if (_lastValid is null || _lastValidOptions is null)
         {
+            // A file named explicitly (--config, SERVICE_DISCOVERY_CONFIG) that is empty or lacks the
+            // section would start a gateway with no services; a reload of such a file is rejected too.
+            if (errors.Count == 0 && !exists && YamlProviders().FirstOrDefault(static p => !p.Source.Optional) is { } named)
+            {
+                errors = [$"{ServiceDiscoveryOptions.SectionName}: the section is missing from {named.FilePath} (file empty or without a {ServiceDiscoveryOptions.SectionName}: section)"];
+            }
+
             _inForce = snapshot;
             _startupErrors = errors;
             if (errors.Count == 0)
@@ -110,6 +118,14 @@ internal sealed partial class ServiceDiscoveryOptionsSetup(
         else if (errors.Count == 0 && !exists && _lastValidHadSection)
         {
             errors = [$"{ServiceDiscoveryOptions.SectionName}: the section is gone (file missing or empty)"];
+        }
+
+        if (errors.Count > 0 && status.Current.ReloadFailure is { } last && last.Errors.SequenceEqual(errors, StringComparer.Ordinal))
+        {
+            // The same bad file read again (one copy raises more than one file-change event, and
+            // a polling watcher sees it again): it was logged and counted when first rejected.
+            _inForce = _lastValid;
+            return;
         }
 
         if (errors.Count > 0)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TradingAgents.Actors.Routing;
+using TradingAgents.Actors.Silo.Hosting;
 
 namespace TradingAgents.Actors.Silo.Gateway;
 
@@ -17,7 +18,7 @@ public static class GatewayServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<GatewayOptions>().BindChecked(configuration.GetSection(GatewayOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>());
         // Read unvalidated: the host resolves these options before start-up validation runs, and a bad
         // Gateway section must fail there with every other bad key, not here with only its own.
@@ -57,15 +58,10 @@ public static class GatewayServiceCollectionExtensions
 
     private static GatewayOptions Unvalidated(IConfiguration configuration)
     {
-        try
-        {
-            return configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
-        }
-        catch (InvalidOperationException)
-        {
-            // A value that does not even convert is reported by the options validation at start-up.
-            return new GatewayOptions();
-        }
+        // A value that does not even convert keeps its default here; options validation reports it at start-up.
+        var options = new GatewayOptions();
+        CheckedBinding.Bind(configuration.GetSection(GatewayOptions.SectionName), options);
+        return options;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using TradingAgents.Actors.Configuration;
 using TradingAgents.DemoServices;
 
 namespace TradingAgents.Actors.Silo.Hosting;
@@ -24,7 +25,11 @@ internal static partial class DemoMode
             return StartupFailure.ExitCode;
         }
 
-        if (!rest.Contains("--config", StringComparer.Ordinal))
+        if (NamedConfig(rest) is { } named)
+        {
+            config = Path.GetFullPath(named);
+        }
+        else
         {
             rest.Add("--config");
             rest.Add(config);
@@ -90,6 +95,31 @@ internal static partial class DemoMode
         yield return $"curl -s -X PUT {data.BaseAddress}admin/faults -H 'Content-Type: application/json' -d '{{\"error_rate\":1.0}}'   # make {data.InstanceName} fail";
         yield return $"curl -s -X DELETE {data.BaseAddress}admin/faults   # repair it";
         yield return $"open {gateway}/dashboard";
+    }
+
+    /// <summary>
+    /// The configuration file named on the command line (<c>--config FILE</c>, <c>--config=FILE</c> or
+    /// <c>--ServiceDiscovery:ConfigFile</c>, the last one winning as with the command-line provider), else null.
+    /// </summary>
+    internal static string? NamedConfig(IReadOnlyList<string> args)
+    {
+        string? named = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            foreach (var key in (string[])["--config", "--" + ServiceDiscoveryConfigurationExtensions.ConfigFileKey])
+            {
+                if (string.Equals(args[i], key, StringComparison.OrdinalIgnoreCase) && i + 1 < args.Count)
+                {
+                    named = args[i + 1];
+                }
+                else if (args[i].StartsWith(key + "=", StringComparison.OrdinalIgnoreCase))
+                {
+                    named = args[i][(key.Length + 1)..];
+                }
+            }
+        }
+
+        return string.IsNullOrWhiteSpace(named) ? null : named;
     }
 
     private static string? FindUpwards(string relativePath, string start)

@@ -80,8 +80,8 @@ public static partial class GatewayApp
         builder.Services.ConfigureHttpJsonOptions(options => GatewayJson.Configure(options.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddServiceDiscoveryOptions(builder.Configuration);
-        builder.Services.AddOptions<DashboardAccessOptions>().Bind(builder.Configuration.GetSection(DashboardAccessOptions.SectionName));
-        builder.Services.AddOptions<ManagementOptions>().Bind(builder.Configuration.GetSection(ManagementOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddOptions<DashboardAccessOptions>().BindChecked(builder.Configuration.GetSection(DashboardAccessOptions.SectionName));
+        builder.Services.AddOptions<ManagementOptions>().BindChecked(builder.Configuration.GetSection(ManagementOptions.SectionName)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ManagementOptions>, ManagementOptionsValidator>();
         builder.Services.AddSingleton<IStartupFilter, ManagementPortStartupFilter>();
         builder.Services.AddGateway(builder.Configuration);
@@ -187,9 +187,12 @@ public static partial class GatewayApp
     internal static async Task<int?> TryStartAsync(WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var silencer = app.Services.GetRequiredService<LogSilencer>();
         try
         {
+            silencer.BeginStart();
             await app.StartAsync().ConfigureAwait(false);
+            silencer.EndStart();
             return null;
         }
         catch (Exception ex)
@@ -198,7 +201,7 @@ public static partial class GatewayApp
 
             // What started (the silo) now stops non-gracefully and says so at length; the message
             // above is all the operator needs.
-            app.Services.GetRequiredService<LogSilencer>().Silence();
+            silencer.Silence();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             try
             {

@@ -26,19 +26,21 @@ public static class SiloHostingExtensions
         // Bound here as well as through options: the clustering provider must be chosen while the
         // silo is being built, before options validation runs; a bad section still fails start-up
         // through ValidateOnStart with every bad key listed.
-        var cluster = configuration.GetSection(ClusterHostingOptions.SectionName).Get<ClusterHostingOptions>() ?? new ClusterHostingOptions();
-        silo.Services.AddOptions<ClusterHostingOptions>().Bind(configuration.GetSection(ClusterHostingOptions.SectionName)).ValidateOnStart();
+        // Values that do not convert keep their defaults here and are reported by validation.
+        var cluster = new ClusterHostingOptions();
+        CheckedBinding.Bind(configuration.GetSection(ClusterHostingOptions.SectionName), cluster);
+        silo.Services.AddOptions<ClusterHostingOptions>().BindChecked(configuration.GetSection(ClusterHostingOptions.SectionName)).ValidateOnStart();
         silo.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterHostingOptions>, ClusterHostingOptionsValidator>());
 
-        if (cluster.UsesRedis)
+        if (cluster.UsesRedis && !string.IsNullOrWhiteSpace(cluster.RedisConnectionString))
         {
-            silo.UseRedisClustering(cluster.RedisConnectionString ?? string.Empty);
+            silo.UseRedisClustering(cluster.RedisConnectionString);
 
             // Breaker state in the same Redis, so an open circuit outlives the silo that held it.
             // Registered before AddServiceDiscovery, which otherwise falls back to in-memory storage.
             silo.AddRedisGrainStorage(
                 ServiceDiscoveryHostingExtensions.BreakerStorageName,
-                options => options.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(cluster.RedisConnectionString ?? string.Empty));
+                options => options.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(cluster.RedisConnectionString));
             silo.Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = cluster.ClusterId;
@@ -59,6 +61,8 @@ public static class SiloHostingExtensions
         }
         else
         {
+            // Also when Redis is named without a connection string: the validator fails start-up
+            // with that key named before the silo starts (the Redis client would only say "is empty").
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, primarySiloEndpoint: null, cluster.ServiceId, cluster.ClusterId);
         }
 
@@ -78,7 +82,7 @@ public static class SiloHostingExtensions
         silo.AddDashboard();
 
         silo.Services.TryAddSingleton<SiloReadiness>();
-        silo.Services.AddOptions<EndpointReadinessOptions>().Bind(configuration.GetSection(EndpointReadinessOptions.SectionName)).ValidateOnStart();
+        silo.Services.AddOptions<EndpointReadinessOptions>().BindChecked(configuration.GetSection(EndpointReadinessOptions.SectionName)).ValidateOnStart();
         silo.Services.TryAddSingleton<EndpointReadiness>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SiloReadiness>());
         return silo;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using YamlDotNet.Core;
 
@@ -10,7 +11,7 @@ namespace TradingAgents.Actors.Silo.Hosting;
 /// why, from the exception and its causes, each said once, without stack traces. The process then
 /// exits with <see cref="ExitCode"/>.
 /// </summary>
-internal static class StartupFailure
+internal static partial class StartupFailure
 {
     /// <summary>The exit code of every start-up failure.</summary>
     public const int ExitCode = 1;
@@ -20,7 +21,15 @@ internal static class StartupFailure
     {
         ArgumentNullException.ThrowIfNull(exception);
         var lines = new List<string>();
-        Collect(exception, lines);
+        var invalid = new List<string>();
+        Collect(exception, lines, invalid);
+        if (invalid.Count > 0)
+        {
+            // Every bad key of every section, in one list, each once.
+            lines.Insert(0, $"The configuration has {invalid.Count} error(s):");
+            lines.InsertRange(1, invalid);
+        }
+
         var text = new StringBuilder("Start-up failed: ");
         for (var i = 0; i < lines.Count; i++)
         {
@@ -38,20 +47,32 @@ internal static class StartupFailure
         return ExitCode;
     }
 
-    private static void Collect(Exception exception, List<string> lines)
+    private static void Collect(Exception exception, List<string> lines, List<string> invalid)
     {
         switch (exception)
         {
             case AggregateException aggregate:
                 foreach (var inner in aggregate.InnerExceptions)
                 {
-                    Collect(inner, lines);
+                    Collect(inner, lines, invalid);
                 }
 
                 return;
             case OptionsValidationException validation:
-                // Its message already lists every failure; its inner exceptions add nothing.
-                Add(validation.Message, lines);
+                // Its message joins the failures with "; " after their own full stops; one line each
+                // instead. A failure may itself be a headed list (the service_discovery reader's).
+                foreach (var failure in validation.Failures)
+                {
+                    foreach (var line in failure.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        var entry = line.TrimEnd('.');
+                        if (!ListHeader().IsMatch(entry) && !invalid.Contains(entry, StringComparer.Ordinal))
+                        {
+                            invalid.Add(entry);
+                        }
+                    }
+                }
+
                 return;
             case YamlException yaml:
                 // The YAML reader's wrapper repeats the message without its position: add the position there.
@@ -77,7 +98,7 @@ internal static class StartupFailure
 
         if (exception.InnerException is { } cause)
         {
-            Collect(cause, lines);
+            Collect(cause, lines, invalid);
         }
     }
 
@@ -93,4 +114,8 @@ internal static class StartupFailure
     }
 
     private static string Trim(string message) => message.Trim().TrimEnd('.') + ".";
+
+    /// <summary>"The service_discovery configuration has 2 error(s):", the head of a list that is merged into the one list.</summary>
+    [GeneratedRegex(@"^The \S+ configuration has \d+ error\(s\):$")]
+    private static partial Regex ListHeader();
 }

@@ -5,6 +5,7 @@ using OpenTelemetry.Metrics;
 using TradingAgents.Actors.Configuration;
 using TradingAgents.Actors.Diagnostics;
 using TradingAgents.Actors.Silo.Gateway;
+using TradingAgents.Actors.Silo.Hosting;
 
 namespace TradingAgents.Actors.Silo.Observability;
 
@@ -40,7 +41,7 @@ public static class ObservabilityExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<MetricsOptions>().Bind(configuration.GetSection(MetricsOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<MetricsOptions>().BindChecked(configuration.GetSection(MetricsOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, MetricsPortStartupFilter>());
 

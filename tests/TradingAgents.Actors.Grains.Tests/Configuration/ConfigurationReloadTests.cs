@@ -146,6 +146,34 @@ public sealed class ConfigurationReloadTests : IDisposable
         Assert.Single(_logs.GetSnapshot(), r => r.Id.Id == RejectedEvent);
     }
 
+    [Fact]
+    public async Task Reload_SameInvalidFileReadAgain_LogsAndCountsOnceButADifferentBadEditAgain()
+    {
+        var path = _files.Write(Initial);
+        using var provider = BuildProvider(path);
+        var monitor = provider.GetRequiredService<IOptionsMonitor<ServiceDiscoveryOptions>>();
+        var status = provider.GetRequiredService<ConfigurationReloadStatus>();
+        var invalid = Initial.Replace("max_retries: 3", "max_retries: -1", StringComparison.Ordinal);
+        await ReplaceAndWaitAsync(path, monitor, invalid, _ => status.Current.ReloadFailure is not null);
+
+        // One cp raised two file-change events: the second reading is the same rejection.
+        await ReplaceAndWaitAsync(path, monitor, invalid, _ => true);
+
+        Assert.Single(_logs.GetSnapshot(), r => r.Id.Id == RejectedEvent);
+        Assert.Equal(1, status.Current.ReloadFailures);
+        Assert.Equal(3, monitor.CurrentValue.MaxRetries);
+
+        await ReplaceAndWaitAsync(
+            path,
+            monitor,
+            Initial.Replace("max_retries: 3", "max_retries: -2", StringComparison.Ordinal),
+            _ => status.Current.ReloadFailure?.Errors[0].Contains("-2", StringComparison.Ordinal) == true);
+
+        Assert.Equal(2, _logs.GetSnapshot().Count(r => r.Id.Id == RejectedEvent));
+        Assert.Equal(2, status.Current.ReloadFailures);
+        Assert.Equal(3, monitor.CurrentValue.MaxRetries);
+    }
+
     private ServiceProvider BuildProvider(string path)
     {
         var configuration = new ConfigurationBuilder().AddServiceDiscoveryYaml(path, optional: false, reloadOnChange: true).Build();
