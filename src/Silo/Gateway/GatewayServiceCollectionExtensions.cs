@@ -78,9 +78,6 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<RouterWarmup>();
         services.AddHostedService(static provider => provider.GetRequiredService<RouterWarmup>());
         services.AddHostedService<DrainHostedService>();
-        services.TryAddSingleton<ShutdownLogQuieting>();
-        services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(static sp => sp.GetRequiredService<ShutdownLogQuieting>());
-        services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>>(static sp => sp.GetRequiredService<ShutdownLogQuieting>());
         services.AddHostedService<GatewayStopService>();
         return services;
     }

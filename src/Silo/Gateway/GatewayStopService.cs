@@ -9,7 +9,7 @@ namespace TradingAgents.Actors.Silo.Gateway;
 /// loops (which would otherwise report the departing silo as an unreachable control plane). Registered after
 /// the silo: hosted services stop in reverse order.
 /// </summary>
-internal sealed class GatewayStopService(IServiceProvider services, ServiceRouters routers, ShutdownLogQuieting quieting) : IHostedService
+internal sealed class GatewayStopService(IServiceProvider services, ServiceRouters routers) : IHostedService
 {
     /// <summary>How long the routers' last reports may take before the silo leaves anyway.</summary>
     internal static readonly TimeSpan RouterStopBudget = TimeSpan.FromSeconds(5);
@@ -29,7 +29,7 @@ internal sealed class GatewayStopService(IServiceProvider services, ServiceRoute
             // The silo is leaving; outcomes not yet delivered are lost with this process, as on a crash.
         }
 
-        // Next the silo leaves the cluster (it stops after this service).
-        quieting.Quiet();
+        // Next the silo leaves the cluster (it stops after this service). The silencer is the gateway host's.
+        services.GetService<Hosting.LogSilencer>()?.BeginLeaving();
     }
 }

@@ -11,6 +11,11 @@ namespace TradingAgents.Actors.Silo.Hosting;
 /// layer it passes: membership, the lifecycle stage, the lifecycle, the silo): that exception reaches
 /// the caller of StartAsync, which reports it as one message. Only those categories, only below
 /// Critical, and only while starting: a running gateway logs as configured.
+/// From <see cref="BeginLeaving"/> (the gateway has drained and its routers have stopped; the silo leaves the
+/// cluster next) it does the same for the categories in which Orleans logs every call or activation it can no
+/// longer place on the cluster it is leaving (with one silo, onto nothing), each as an error with a stack trace,
+/// through its placement retries (<c>Polly</c>) too, and for the service grains' failed last refresh: lines an
+/// operator cannot act on. Membership (whether the silo left cleanly) keeps its level.
 /// It changes the logger filter options, so loggers already handed out go quiet too.
 /// </summary>
 internal sealed class LogSilencer : IOptionsChangeTokenSource<LoggerFilterOptions>, IPostConfigureOptions<LoggerFilterOptions>
@@ -23,9 +28,20 @@ internal sealed class LogSilencer : IOptionsChangeTokenSource<LoggerFilterOption
         "Orleans.Runtime.Silo",
     ];
 
+    /// <summary>The categories (prefixes) quieted below Critical from <see cref="BeginLeaving"/> on.</summary>
+    internal static readonly string[] LeavingCategories =
+    [
+        "Orleans.Grain",
+        "Orleans.Messaging",
+        "Orleans.Runtime.Placement",
+        "Polly",
+        "TradingAgents.Actors.Grains.ServiceGrain",
+    ];
+
     private CancellationTokenSource _changed = new();
     private volatile bool _silenced;
     private volatile bool _starting;
+    private volatile bool _leaving;
 
     public string? Name => Options.DefaultName;
 
@@ -39,13 +55,18 @@ internal sealed class LogSilencer : IOptionsChangeTokenSource<LoggerFilterOption
             options.Rules.Clear();
             options.MinLevel = LogLevel.None;
         }
-        else if (_starting)
+        else
         {
-            foreach (var category in StartFailureCategories)
-            {
-                options.Rules.Add(new LoggerFilterRule(providerName: null, category, LogLevel.Critical, filter: null));
-            }
+            Quiet(options, _starting ? StartFailureCategories : []);
+            Quiet(options, _leaving ? LeavingCategories : []);
         }
+    }
+
+    /// <summary>The silo leaves the cluster next: its placement and messaging errors stay out of the log.</summary>
+    public void BeginLeaving()
+    {
+        _leaving = true;
+        Changed();
     }
 
     /// <summary>Start-up begins: the silo's reports of a failed start stay out of the log.</summary>
@@ -66,6 +87,14 @@ internal sealed class LogSilencer : IOptionsChangeTokenSource<LoggerFilterOption
     {
         _silenced = true;
         Changed();
+    }
+
+    private static void Quiet(LoggerFilterOptions options, string[] categories)
+    {
+        foreach (var category in categories)
+        {
+            options.Rules.Add(new LoggerFilterRule(providerName: null, category, LogLevel.Critical, filter: null));
+        }
     }
 
     private void Changed()

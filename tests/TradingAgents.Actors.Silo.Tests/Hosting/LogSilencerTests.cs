@@ -1,22 +1,22 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using TradingAgents.Actors.Silo.Gateway;
+using TradingAgents.Actors.Silo.Hosting;
 using TradingAgents.Actors.Tests.Infrastructure;
 
-namespace TradingAgents.Actors.Tests.Gateway;
+namespace TradingAgents.Actors.Tests.Hosting;
 
-public sealed class ShutdownLogQuietingTests
+public sealed class LogSilencerTests
 {
     [Fact]
-    public void Quiet_OnceTheSiloLeaves_PlacementAndMessagingErrorsGoButMembershipAndCriticalStay()
+    public void BeginLeaving_PlacementAndMessagingErrorsGoButMembershipAndCriticalStay()
     {
         using var logs = new CollectingLoggerProvider();
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(logs));
-        services.AddSingleton<ShutdownLogQuieting>();
-        services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(static sp => sp.GetRequiredService<ShutdownLogQuieting>());
-        services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>>(static sp => sp.GetRequiredService<ShutdownLogQuieting>());
+        services.AddSingleton<LogSilencer>();
+        services.AddSingleton<IOptionsChangeTokenSource<LoggerFilterOptions>>(static sp => sp.GetRequiredService<LogSilencer>());
+        services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>>(static sp => sp.GetRequiredService<LogSilencer>());
         using var provider = services.BuildServiceProvider();
         var factory = provider.GetRequiredService<ILoggerFactory>();
         var messaging = factory.CreateLogger("Orleans.Messaging");
@@ -25,7 +25,7 @@ public sealed class ShutdownLogQuietingTests
         var membership = factory.CreateLogger("Orleans.Runtime.MembershipService.MembershipTableManager");
 
         messaging.LogError("before");
-        provider.GetRequiredService<ShutdownLogQuieting>().Quiet();
+        provider.GetRequiredService<LogSilencer>().BeginLeaving();
         messaging.LogError("failed to address message");
         grain.LogError("error while selecting a migration destination");
         polly.LogWarning("placement retry");
