@@ -88,6 +88,10 @@ internal static partial class StartupFailure
                 }
 
                 return;
+            case StackExchange.Redis.RedisConnectionException:
+                // The client's own advice (abortConnect=false, "in your code") is for developers: say what to check.
+                Add("It was not possible to connect to the redis server(s) of Cluster:RedisConnectionString: check the address and that Redis runs and accepts connections from this host.", lines);
+                return;
         }
 
         // Exceptions that only wrap their cause say nothing of their own.

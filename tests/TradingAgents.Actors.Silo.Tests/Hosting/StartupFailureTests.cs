@@ -133,7 +133,11 @@ public sealed class StartupFailureTests : IDisposable
             _directory, "--urls", Url(), "--Cluster:Provider=Redis", $"--Cluster:RedisConnectionString=127.0.0.1:{nobody},connectTimeout=2000");
 
         Assert.Equal(1, exitCode);
-        Assert.StartsWith("Start-up failed: It was not possible to connect to the redis server(s).", error, StringComparison.Ordinal);
+        Assert.StartsWith(
+            "Start-up failed: It was not possible to connect to the redis server(s) of Cluster:RedisConnectionString: check the address and that Redis runs and accepts connections from this host.",
+            error,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain("abortConnect", error, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(1, Count(error + output, "not possible to connect"));
         Assert.False(GatewayProcess.HasStackTrace(error), error);
 
