@@ -32,7 +32,7 @@ public sealed class RouterInstruments
             "Version checks and subscriptions of a router that failed (service grain or its silo unreachable).");
         _snapshotsMissed = meter.CreateCounter<long>("service_router_snapshots_missed", "{snapshot}",
             "Snapshots a router found by its periodic version check rather than by a push.");
-        meter.CreateObservableCounter("service_router_backpressure", () => ObserveFinished(routers(), OutcomeKind.Backpressure, withOutcome: false), "{call}",
+        meter.CreateObservableCounter("service_router_backpressure", () => ObserveBackpressure(routers()), "{call}",
             "Attempts an instance answered with backpressure (429, or 503 with Retry-After): neither a success nor a failure.");
         meter.CreateObservableCounter("service_router_calls", () => ObserveCalls(routers()), "{call}",
             "Calls this process made to each instance, by outcome (success, failure, backpressure, cancelled), while the instance is in its routing table.");
@@ -61,39 +61,40 @@ public sealed class RouterInstruments
     private static readonly (OutcomeKind Kind, string Tag)[] Outcomes =
         [(OutcomeKind.Success, "success"), (OutcomeKind.Failure, "failure"), (OutcomeKind.Backpressure, "backpressure"), (OutcomeKind.Cancelled, "cancelled")];
 
+    /// <summary>Non-zero counts of finished calls per service, instance and outcome, in one pass over the routers' current tables.</summary>
     private static IEnumerable<Measurement<long>> ObserveCalls(IEnumerable<ServiceRouter> routers)
     {
-        foreach (var (kind, _) in Outcomes)
-        {
-            foreach (var measurement in ObserveFinished(routers, kind, withOutcome: true))
-            {
-                yield return measurement;
-            }
-        }
-    }
-
-    /// <summary>Non-zero counts of calls finished with <paramref name="kind"/>, per service and instance in the routers' current tables.</summary>
-    private static IEnumerable<Measurement<long>> ObserveFinished(IEnumerable<ServiceRouter> routers, OutcomeKind kind, bool withOutcome)
-    {
-        var tag = Array.Find(Outcomes, o => o.Kind == kind).Tag;
         foreach (var router in routers)
         {
             foreach (var endpoint in router.Table.All)
             {
-                var count = endpoint.Load.FinishedWith(kind);
-                if (count == 0)
+                foreach (var (kind, tag) in Outcomes)
                 {
-                    continue;
+                    if (endpoint.Load.FinishedWith(kind) is var count and > 0)
+                    {
+                        yield return new Measurement<long>(count,
+                            new KeyValuePair<string, object?>("service", router.Service),
+                            new KeyValuePair<string, object?>("instance", endpoint.InstanceId),
+                            new KeyValuePair<string, object?>("outcome", tag));
+                    }
                 }
+            }
+        }
+    }
 
-                yield return withOutcome
-                    ? new Measurement<long>(count,
-                        new KeyValuePair<string, object?>("service", router.Service),
-                        new KeyValuePair<string, object?>("instance", endpoint.InstanceId),
-                        new KeyValuePair<string, object?>("outcome", tag))
-                    : new Measurement<long>(count,
+    /// <summary>Non-zero counts of backpressure answers per service and instance in the routers' current tables.</summary>
+    private static IEnumerable<Measurement<long>> ObserveBackpressure(IEnumerable<ServiceRouter> routers)
+    {
+        foreach (var router in routers)
+        {
+            foreach (var endpoint in router.Table.All)
+            {
+                if (endpoint.Load.FinishedWith(OutcomeKind.Backpressure) is var count and > 0)
+                {
+                    yield return new Measurement<long>(count,
                         new KeyValuePair<string, object?>("service", router.Service),
                         new KeyValuePair<string, object?>("instance", endpoint.InstanceId));
+                }
             }
         }
     }
